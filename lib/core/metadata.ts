@@ -1,4 +1,5 @@
-export type Metadata = Record<string, unknown>;
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type Metadata = { [key: string]: JsonValue };
 
 export const METADATA_MAX_BYTES = 16 * 1024;
 

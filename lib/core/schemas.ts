@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { METADATA_MAX_BYTES, metadataBytes } from "./metadata";
+import { METADATA_MAX_BYTES, metadataBytes, type Metadata } from "./metadata";
 import { CLIENT_STATUSES, STATUSES } from "./status";
 
 // The request shapes of the REST API, shared by the routes, the dashboard forms and the CLI.
@@ -11,8 +11,8 @@ export const serviceIdSchema = z
   .string()
   .regex(SERVICE_ID_PATTERN, "must be 1-128 characters of letters, digits, '.', '_', ':' or '-'");
 
-export const metadataSchema = z
-  .record(z.string(), z.unknown())
+export const metadataSchema: z.ZodType<Metadata> = z
+  .record(z.string(), z.json())
   .refine((m) => metadataBytes(m) <= METADATA_MAX_BYTES, `must be at most ${METADATA_MAX_BYTES} bytes as JSON`);
 
 const nameSchema = z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters");
@@ -61,9 +61,15 @@ export const listServicesQuerySchema = z.strictObject({
   cursor: serviceIdSchema.optional(),
 });
 
+export const EVENT_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export const eventsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  before: z.string().regex(/^\d{1,19}$/, "must be a cursor from next_cursor").optional(),
+  // A next_cursor from the previous page, or an ISO 8601 time.
+  before: z
+    .string()
+    .refine((v) => EVENT_ID_PATTERN.test(v) || !Number.isNaN(Date.parse(v)), "must be a next_cursor or an ISO 8601 time")
+    .optional(),
 });
 
 export const API_SCOPES = ["read", "write", "admin"] as const;

@@ -1,0 +1,72 @@
+import { v7 as uuidv7 } from "uuid";
+import { watchedDeadline } from "../core/deadline";
+import { AppError, serviceNotFound } from "../core/errors";
+import { flipForHeartbeat } from "../core/flip";
+import { METADATA_MAX_BYTES, mergeMetadata, metadataBytes, type Metadata } from "../core/metadata";
+import type { HeartbeatInput } from "../core/schemas";
+import type { Status } from "../core/status";
+import type { Ctx } from "./context";
+import { nowOf, thresholdOf } from "./context";
+import { pruneServiceHeartbeats } from "./prune-history";
+import { SERVICE_EVENTS_IN_VIEW, toServiceView, type ServiceView } from "./service-view";
+
+// The bounded heartbeat log is trimmed on every PRUNE_EVERY-th heartbeat of a service, not on each one.
+export const PRUNE_EVERY = 10;
+
+/** Records a heartbeat: updates the service, appends to its log and records a flip when the status changes. */
+export async function recordHeartbeat(
+  ctx: Ctx,
+  { id, input }: { id: string; input: HeartbeatInput },
+): Promise<ServiceView> {
+  const now = nowOf(ctx);
+  const service = await ctx.db.$transaction(async (tx) => {
+    // Writing first takes the row lock (PostgreSQL) or the write lock (SQLite) before we read, so concurrent
+    // heartbeats to one service are applied one after another and never lose a metadata merge or a flip.
+    const current = await tx.service
+      .update({ where: { id }, data: { beatCount: { increment: 1 } } })
+      .catch((error: { code?: string }) => {
+        throw error.code === "P2025" ? serviceNotFound(id) : error;
+      });
+    const metadata = mergeMetadata(current.metadata as Metadata, input.metadata);
+    if (input.metadata && metadataBytes(metadata) > METADATA_MAX_BYTES) {
+      throw new AppError("validation_failed", `Merged metadata would exceed ${METADATA_MAX_BYTES} bytes`, {
+        metadata: `the service's metadata merged with this heartbeat's must be at most ${METADATA_MAX_BYTES} bytes as JSON`,
+      });
+    }
+    const flip = flipForHeartbeat(current.status as Status, input.status);
+    const updated = await tx.service.update({
+      where: { id },
+      data: {
+        status: input.status,
+        message: input.message ?? null,
+        ...(input.metadata ? { metadata } : {}),
+        lastHeartbeat: now,
+        updatedAt: now,
+        deadline: watchedDeadline({
+          status: input.status,
+          paused: current.paused,
+          lastHeartbeat: now,
+          createdAt: current.createdAt,
+          thresholdSeconds: thresholdOf(ctx, current.staleThreshold),
+        }),
+      },
+    });
+    const message = input.message ?? null;
+    await tx.event.createMany({
+      data: [
+        { id: uuidv7(), serviceId: id, type: "heartbeat", status: input.status, message, at: now },
+        ...(flip
+          ? [{ id: uuidv7(), serviceId: id, type: "flip", status: flip.to, fromStatus: flip.from, reason: flip.reason, message, at: now }]
+          : []),
+      ],
+    });
+    if (current.beatCount % PRUNE_EVERY === 0) await pruneServiceHeartbeats(tx, id, ctx.config.historyHeartbeats);
+    return updated;
+  });
+  const events = await ctx.db.event.findMany({
+    where: { serviceId: id },
+    orderBy: { id: "desc" },
+    take: SERVICE_EVENTS_IN_VIEW,
+  });
+  return toServiceView(ctx, service, events);
+}
