@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import {
   API_SCOPES,
+  EVENT_ID_PATTERN,
   MAX_THRESHOLD_SECONDS,
   SERVICE_ID_PATTERN,
   createKeySchema,
@@ -83,6 +84,13 @@ describe("metadataSchema", () => {
 
   it.each([[[]], [[1, 2]], ["string"], [42], [null], [true]])("rejects non-object %j", (value) => {
     expect(metadataSchema.safeParse(value).success).toBe(false);
+  });
+
+  it("rejects values that are not JSON", () => {
+    for (const value of [() => 1, new Date(0), Number.NaN, Number.POSITIVE_INFINITY, Symbol("s"), 10n]) {
+      expect(metadataSchema.safeParse({ a: value }).success, String(value)).toBe(false);
+    }
+    expect(metadataSchema.safeParse({ a: { b: [1, null, "x", true, { c: 1.5 }] } }).success).toBe(true);
   });
 
   it("accepts exactly 16384 bytes and rejects 16385", () => {
@@ -326,15 +334,34 @@ describe("eventsQuerySchema", () => {
     expect(eventsQuerySchema.safeParse({ limit: "1001" }).success).toBe(false);
   });
 
-  it("accepts a digits-only before cursor", () => {
-    expect(eventsQuerySchema.parse({ before: "12345" })).toEqual({ limit: 100, before: "12345" });
-    expect(eventsQuerySchema.parse({ before: "0" }).before).toBe("0");
-    expect(eventsQuerySchema.parse({ before: "9".repeat(19) }).before).toBe("9".repeat(19));
+  it("accepts a next_cursor event id (lowercase UUID) as before", () => {
+    const id = "550e8400-e29b-41d4-a716-446655440000";
+    expect(EVENT_ID_PATTERN.test(id)).toBe(true);
+    expect(eventsQuerySchema.parse({ before: id })).toEqual({ limit: 100, before: id });
   });
 
-  it.each(["", "abc", "12a", "-1", "1.5", " 1", "9".repeat(20)])("rejects before %j", (before) => {
+  it.each(["2024-01-01T00:00:00Z", "2024-01-01T00:00:00.000Z", "2024-06-30T12:34:56+02:00", "2024-01-01"])(
+    "accepts an ISO 8601 time %j as before",
+    (before) => {
+      expect(eventsQuerySchema.parse({ before }).before).toBe(before);
+    },
+  );
+
+  it.each([
+    "",
+    "abc",
+    "12a",
+    "not a date",
+    "2024-13-01T00:00:00Z",
+    "550e8400-e29b-41d4-a716-44665544000", // one hex digit short
+  ])("rejects before %j", (before) => {
     const found = issues(eventsQuerySchema, { before });
     expect(found[0].path).toEqual(["before"]);
+    expect(found[0].message).toMatch(/next_cursor/);
+  });
+
+  it("rejects a non-string before", () => {
+    expect(eventsQuerySchema.safeParse({ before: 123 }).success).toBe(false);
   });
 
   it("rejects unknown keys", () => {
