@@ -6,8 +6,10 @@ import { z } from "zod";
 
 const seconds = (fallback: number, min = 1) => z.coerce.number().int().min(min).max(30 * 24 * 3600).default(fallback);
 const flag = z
-  .enum(["true", "false", "1", "0", "yes", "no", "on", "off", ""])
+  .string()
   .default("false")
+  .transform((v) => v.trim().toLowerCase())
+  .pipe(z.enum(["true", "false", "1", "0", "yes", "no", "on", "off"]))
   .transform((v) => ["true", "1", "yes", "on"].includes(v));
 const url = z.url({ protocol: /^https?$/ });
 
@@ -62,20 +64,27 @@ export type Config = {
 
 export class ConfigError extends Error {}
 
-/** Reads `NAME`, falling back to `LANESWAP_NAME`; empty strings count as unset. */
-function readEnv(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
+/**
+ * Reads `NAME`, falling back to `LANESWAP_NAME`; empty strings count as unset. Also returns which variable each
+ * value came from, so an error names the one the operator actually set.
+ */
+function readEnv(env: NodeJS.ProcessEnv): { values: Record<string, string | undefined>; source: Record<string, string> } {
+  const values: Record<string, string | undefined> = {};
+  const source: Record<string, string> = {};
   for (const key of Object.keys(envSchema.shape)) {
-    const value = env[key] ?? env[`LANESWAP_${key.replace(/^LANESWAP_/, "")}`];
-    out[key] = value === "" ? undefined : value;
+    const prefixed = `LANESWAP_${key.replace(/^LANESWAP_/, "")}`;
+    const name = env[key] ? key : env[prefixed] ? prefixed : key;
+    values[key] = env[name] || undefined;
+    source[key] = name;
   }
-  return out;
+  return { values, source };
 }
 
 export function parseConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
-  const parsed = envSchema.safeParse(readEnv(env));
+  const { values, source } = readEnv(env);
+  const parsed = envSchema.safeParse(values);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    const lines = parsed.error.issues.map((issue) => `  ${source[String(issue.path[0])] ?? issue.path.join(".")}: ${issue.message}`);
     throw new ConfigError(`Invalid LaneSwap configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;

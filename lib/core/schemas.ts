@@ -62,13 +62,14 @@ export const listServicesQuerySchema = z.strictObject({
 });
 
 export const EVENT_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const isoTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
 
 export const eventsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   // A next_cursor from the previous page, or an ISO 8601 time.
   before: z
     .string()
-    .refine((v) => EVENT_ID_PATTERN.test(v) || !Number.isNaN(Date.parse(v)), "must be a next_cursor or an ISO 8601 time")
+    .refine((v) => EVENT_ID_PATTERN.test(v) || isoTime.safeParse(v).success, "must be a next_cursor or an ISO 8601 time")
     .optional(),
 });
 

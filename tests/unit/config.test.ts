@@ -317,3 +317,16 @@ describe("purity", () => {
     expect(env).toEqual({ PORT: "", LANESWAP_PORT: "9000" });
   });
 });
+
+describe("prefixed fallbacks and error names", () => {
+  it("an empty unprefixed variable does not hide the LANESWAP_ one", () => {
+    expect(parseConfig({ PORT: "", LANESWAP_PORT: "9000" }, "/srv").port).toBe(9000);
+  });
+  it("accepts DEBUG in any case", () => {
+    expect(parseConfig({ DEBUG: "True" }, "/srv").debug).toBe(true);
+    expect(parseConfig({ DEBUG: "FALSE" }, "/srv").debug).toBe(false);
+  });
+  it("names the variable the operator set", () => {
+    expect(() => parseConfig({ LANESWAP_PORT: "abc" }, "/srv")).toThrow(/LANESWAP_PORT/);
+  });
+});

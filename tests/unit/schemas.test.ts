@@ -353,6 +353,10 @@ describe("eventsQuerySchema", () => {
     "12a",
     "not a date",
     "2024-13-01T00:00:00Z",
+    "1",
+    "-1",
+    "12345",
+    "2024-01-01 10:00",
     "550e8400-e29b-41d4-a716-44665544000", // one hex digit short
   ])("rejects before %j", (before) => {
     const found = issues(eventsQuerySchema, { before });
