@@ -68,7 +68,7 @@ export class ConfigError extends Error {}
  * Reads `NAME`, falling back to `LANESWAP_NAME`; empty strings count as unset. Also returns which variable each
  * value came from, so an error names the one the operator actually set.
  */
-function readEnv(env: NodeJS.ProcessEnv): { values: Record<string, string | undefined>; source: Record<string, string> } {
+function readEnv(env: Record<string, string | undefined>): { values: Record<string, string | undefined>; source: Record<string, string> } {
   const values: Record<string, string | undefined> = {};
   const source: Record<string, string> = {};
   for (const key of Object.keys(envSchema.shape)) {
@@ -80,7 +80,7 @@ function readEnv(env: NodeJS.ProcessEnv): { values: Record<string, string | unde
   return { values, source };
 }
 
-export function parseConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+export function parseConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
   const { values, source } = readEnv(env);
   const parsed = envSchema.safeParse(values);
   if (!parsed.success) {
