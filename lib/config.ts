@@ -36,6 +36,13 @@ const envSchema = z.object({
   FLIP_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
   RATE_LIMIT_PER_KEY: z.coerce.number().int().min(0).default(0),
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  NOTIFY_FIRST_HEARTBEAT: flag,
+  REMINDER_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(0),
+  FLAP_THRESHOLD: z.coerce.number().int().min(0).max(1000).default(5),
+  FLAP_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  DELIVERY_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(300).default(10),
+  DELIVERY_GIVE_UP_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(24),
+  WORKER_STALE_AFTER_SECONDS: z.coerce.number().int().min(1).default(30),
   MONGODB_URL: z.string().optional(),
 });
 
@@ -60,6 +67,17 @@ export type Config = {
   flipRetentionDays: number;
   rateLimitPerKey: number;
   authFailuresPerMinute: number;
+  alerts: {
+    /** Notify the first heartbeat of a service (unknown → healthy). */
+    notifyFirstHeartbeat: boolean;
+    /** Minutes between reminders while a service stays stale or in error; 0: no reminders. */
+    reminderIntervalMinutes: number;
+    /** More than this many flips within flapWindowMinutes is flapping; 0 turns flap detection off. */
+    flapThreshold: number;
+    flapWindowMinutes: number;
+  };
+  delivery: { timeoutMs: number; giveUpAfterMs: number };
+  workerStaleAfterSeconds: number;
 };
 
 export class ConfigError extends Error {}
@@ -118,6 +136,14 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     flipRetentionDays: e.FLIP_RETENTION_DAYS,
     rateLimitPerKey: e.RATE_LIMIT_PER_KEY,
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+    alerts: {
+      notifyFirstHeartbeat: e.NOTIFY_FIRST_HEARTBEAT,
+      reminderIntervalMinutes: e.REMINDER_INTERVAL_MINUTES,
+      flapThreshold: e.FLAP_THRESHOLD,
+      flapWindowMinutes: e.FLAP_WINDOW_MINUTES,
+    },
+    delivery: { timeoutMs: e.DELIVERY_TIMEOUT_SECONDS * 1000, giveUpAfterMs: e.DELIVERY_GIVE_UP_HOURS * 3_600_000 },
+    workerStaleAfterSeconds: e.WORKER_STALE_AFTER_SECONDS,
   };
 }
 

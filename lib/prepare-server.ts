@@ -2,6 +2,7 @@ import { ConfigError, getConfig } from "./config";
 import { getDb } from "./db/client";
 import { applyMigrations } from "./db/migrate";
 import { ensureFirstApiKey } from "./services/ensure-first-api-key";
+import { syncEnvChannel } from "./services/sync-env-channel";
 
 /**
  * Start-up of a server process: validates the configuration (a wrong value stops start-up with a message naming
@@ -21,6 +22,7 @@ export async function prepareServer(): Promise<void> {
   const applied = await applyMigrations(config);
   if (applied.length) console.log(`[laneswap] database migrated: ${applied.join(", ")}`);
   const db = await getDb(config);
+  await syncEnvChannel({ config, db });
   const key = await ensureFirstApiKey({ config, db });
   if (key) printFirstKey(key);
   console.log(`[laneswap] ready on http://localhost:${config.port} (database: ${config.provider})`);

@@ -1,5 +1,6 @@
 // npm start — the production server: builds on first use, then runs the web server (API and dashboard on one
-// port). Honours PORT, HOST, DATABASE_URL and the rest of the configuration (see README).
+// port) and the monitor worker side by side; if either stops, both stop. Honours PORT, HOST, DATABASE_URL and
+// the rest of the configuration (see README).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { configOrExit } from "./cli-context";
@@ -38,4 +39,7 @@ function stop(code: number): void {
 process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
 
+// The worker migrates the database before it starts watching, so the two never race on a fresh install.
+await import("../lib/db/migrate").then(({ applyMigrations }) => applyMigrations(config));
 run("web server", [nextBin, "start", "-p", String(config.port), "-H", config.host]);
+run("worker", ["--import", "tsx", "scripts/worker.ts"]);

@@ -70,6 +70,11 @@ function applySqlite(file: string, migrations: Migration[]): string[] {
   const db = new Database(file, { timeout: 30_000 });
   try {
     db.pragma("journal_mode = WAL");
+    // A migration that rebuilds a table (Prisma's "RedefineTables") turns foreign keys off around its DROP TABLE,
+    // but SQLite ignores that PRAGMA inside a transaction: with them on (better-sqlite3's default), dropping the
+    // old table would cascade-delete every row that references it. So they are off for the whole run, and checked
+    // before committing.
+    db.pragma("foreign_keys = OFF");
     const run = db.transaction(() => {
       db.exec(MIGRATIONS_TABLE.sqlite);
       const applied = db
@@ -85,6 +90,8 @@ function applySqlite(file: string, migrations: Migration[]): string[] {
         db.exec(m.sql);
         record.run(randomUUID(), m.checksum, m.name, started, new Date().toISOString());
       }
+      const violations = db.pragma("foreign_key_check") as unknown[];
+      if (violations.length) throw new Error(`migrations would leave ${violations.length} foreign key violations: ${JSON.stringify(violations.slice(0, 5))}`);
       return todo.map((m) => m.name);
     });
     return run.immediate();

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { Provider } from "./client";
+import { sqliteFilePath } from "./client";
 import { loadMigrations, migrationsDir } from "./migrate";
 
 // Prisma's own migration engine (WebAssembly), used by the tool that writes migrations and by the tests that check
@@ -11,7 +12,7 @@ import { loadMigrations, migrationsDir } from "./migrate";
 // lib/db/migrate.ts. Each migration folder keeps `schema.prisma`, the schema it migrates to, so the next migration
 // is the engine's diff between two schemas and needs no database.
 
-type Engine = { diff(params: unknown): Promise<{ exitCode: number; stdout: string | null }> };
+type Engine = { diff(params: unknown): Promise<{ exitCode: number; stdout: string | null }>; free(): void };
 type EngineModule = {
   SchemaEngine: { new: (options: unknown, log: (m: string) => void, adapter: unknown) => Promise<Engine> };
   __wbg_set_wasm(exports: unknown): void;
@@ -25,13 +26,24 @@ function loadEngine(): Promise<Engine> {
   return engine;
 }
 
+let wasmGlue: Promise<EngineModule> | undefined;
+
+// Instantiated once per process: instantiating again would swap the WebAssembly under engines already started.
+function loadGlue(): Promise<EngineModule> {
+  wasmGlue ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const wasmFile = path.join(path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
+    const glue = (await import("@prisma/schema-engine-wasm/schema_engine_bg")) as unknown as EngineModule;
+    const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmFile), { "./schema_engine_bg.js": glue as unknown as WebAssembly.ModuleImports });
+    glue.__wbg_set_wasm(instance.exports);
+    (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
+    return glue;
+  })();
+  return wasmGlue;
+}
+
 async function startEngine(): Promise<Engine> {
-  const require = createRequire(import.meta.url);
-  const wasmFile = path.join(path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
-  const glue = (await import("@prisma/schema-engine-wasm/schema_engine_bg")) as unknown as EngineModule;
-  const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmFile), { "./schema_engine_bg.js": glue as unknown as WebAssembly.ModuleImports });
-  glue.__wbg_set_wasm(instance.exports);
-  (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
+  const glue = await loadGlue();
   // A diff between two schemas never touches a database; the engine still wants an adapter to start.
   const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaBetterSqlite3({ url: ":memory:" }) as never);
   return glue.SchemaEngine.new({ datamodels: undefined }, () => {}, adapter);
@@ -62,4 +74,29 @@ export async function diffSchemas(from: string | null, to: string): Promise<stri
   });
   const sql = result.stdout ?? "";
   return sql.includes("This is an empty migration") ? "" : sql;
+}
+
+/**
+ * The SQL that takes the SQLite database at `databaseUrl` to the schema `to`; empty when the database already
+ * matches it (a drift check). SQLite only: on PostgreSQL the engine cannot read the database here ("Column type
+ * 'char' could not be deserialized"), so the tests round-trip every model there instead.
+ */
+export async function diffSqliteDatabaseToSchema(databaseUrl: string, to: string): Promise<string> {
+  const glue = await loadGlue();
+  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaBetterSqlite3({ url: sqliteFilePath(databaseUrl) }) as never);
+  const db = await glue.SchemaEngine.new({ datamodels: undefined }, () => {}, adapter);
+  try {
+    const files = [{ path: "schema.prisma", content: to }];
+    const result = await db.diff({
+      from: { tag: "schemaDatasource", files, configDir: process.cwd() },
+      to: { tag: "schemaDatamodel", files },
+      script: true,
+      exitCode: null,
+      filters: { externalTables: [], externalEnums: [] },
+    });
+    const sql = result.stdout ?? "";
+    return sql.includes("This is an empty migration") ? "" : sql;
+  } finally {
+    db.free();
+  }
 }

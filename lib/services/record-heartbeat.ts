@@ -8,6 +8,7 @@ import type { Status } from "../core/status";
 import type { Ctx } from "./context";
 import { nowOf, thresholdOf } from "./context";
 import { pruneServiceHeartbeats } from "./prune-history";
+import { recordFlip } from "./record-flip";
 import { SERVICE_EVENTS_IN_VIEW, toServiceView, type ServiceView } from "./service-view";
 
 // The bounded heartbeat log is trimmed on every PRUNE_EVERY-th heartbeat of a service, not on each one.
@@ -52,14 +53,8 @@ export async function recordHeartbeat(
       },
     });
     const message = input.message ?? null;
-    await tx.event.createMany({
-      data: [
-        { id: uuidv7(), serviceId: id, type: "heartbeat", status: input.status, message, at: now },
-        ...(flip
-          ? [{ id: uuidv7(), serviceId: id, type: "flip", status: flip.to, fromStatus: flip.from, reason: flip.reason, message, at: now }]
-          : []),
-      ],
-    });
+    await tx.event.create({ data: { id: uuidv7(), serviceId: id, type: "heartbeat", status: input.status, message, at: now } });
+    if (flip) await recordFlip(tx, ctx, { service: updated, flip, message, at: now });
     if (current.beatCount % PRUNE_EVERY === 0) await pruneServiceHeartbeats(tx, id, ctx.config.historyHeartbeats);
     return updated;
   });

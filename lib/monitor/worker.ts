@@ -1,0 +1,111 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createNotifier } from "../notify/create-notifier";
+import type { Notifier } from "../notify/notifier";
+import type { ChannelConfig } from "../core/channel-config";
+import type { Ctx } from "../services/context";
+import { nowOf } from "../services/context";
+import { pruneHistory } from "../services/prune-history";
+import { syncEnvChannel } from "../services/sync-env-channel";
+import { forgetWorker, recordWorkerSweep } from "../services/worker-liveness";
+import { deliverDue, type ChannelRow } from "./deliver";
+import { endFlapping } from "./end-flapping";
+import { sendReminders } from "./send-reminders";
+import { nextDeadline, sweepStale, type SweepResult } from "./sweep-stale";
+
+// How often the worker looks for a new earliest deadline (a registration or a shorter threshold made by another
+// process); it bounds detection lateness whatever HEARTBEAT_CHECK_INTERVAL says.
+const DEADLINE_POLL_MS = 250;
+const DELIVERY_POLL_MS = 200;
+const LIVENESS_EVERY_MS = 5_000;
+const PRUNE_EVERY_MS = 3_600_000;
+const ERROR_BACKOFF_MS = 1_000;
+
+export type WorkerEvents = {
+  onSweep?: (result: SweepResult) => void;
+  onError?: (where: string, error: unknown) => void;
+};
+
+/**
+ * The monitor: marks services stale as their deadlines pass and delivers the outbox. Runs until the signal aborts;
+ * an error in one pass is logged and the loop goes on.
+ */
+export class MonitorWorker {
+  readonly id = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  private readonly startedAt = new Date();
+  private readonly notifiers = new Map<string, { version: number; notifier: Notifier }>();
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly events: WorkerEvents = {},
+  ) {}
+
+  async run(signal: AbortSignal): Promise<void> {
+    await syncEnvChannel(this.ctx);
+    await Promise.all([this.staleLoop(signal), this.deliveryLoop(signal)]);
+    await forgetWorker(this.ctx, { workerId: this.id }).catch(() => {});
+  }
+
+  private async staleLoop(signal: AbortSignal): Promise<void> {
+    let lastFullSweep = 0;
+    let lastLiveness = 0;
+    let lastPrune = 0;
+    while (!signal.aborted) {
+      try {
+        const now = nowOf(this.ctx).getTime();
+        const next = await nextDeadline(this.ctx);
+        const fullSweepDue = now - lastFullSweep >= this.ctx.config.checkIntervalSeconds * 1000;
+        if ((next && next.getTime() <= now) || fullSweepDue) {
+          const result = await sweepStale(this.ctx);
+          this.events.onSweep?.(result);
+        }
+        if (fullSweepDue) {
+          lastFullSweep = now;
+          await endFlapping(this.ctx);
+          if (this.ctx.config.alerts.reminderIntervalMinutes > 0) await sendReminders(this.ctx);
+        }
+        if (now - lastLiveness >= LIVENESS_EVERY_MS) {
+          lastLiveness = now;
+          await recordWorkerSweep(this.ctx, { workerId: this.id, startedAt: this.startedAt });
+        }
+        if (now - lastPrune >= PRUNE_EVERY_MS) {
+          lastPrune = now;
+          await pruneHistory(this.ctx);
+        }
+        const until = next ? next.getTime() - nowOf(this.ctx).getTime() : DEADLINE_POLL_MS;
+        await pause(Math.max(5, Math.min(until, DEADLINE_POLL_MS)), signal);
+      } catch (error) {
+        this.events.onError?.("stale sweep", error);
+        await pause(ERROR_BACKOFF_MS, signal);
+      }
+    }
+  }
+
+  private async deliveryLoop(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        const stats = await deliverDue(this.ctx, { workerId: this.id, notifierFor: (c) => this.notifierFor(c) });
+        if (stats.claimed === 0) await pause(DELIVERY_POLL_MS, signal);
+      } catch (error) {
+        this.events.onError?.("delivery", error);
+        await pause(ERROR_BACKOFF_MS, signal);
+      }
+    }
+  }
+
+  private notifierFor(channel: ChannelRow): Notifier {
+    const version = channel.updatedAt.getTime();
+    const cached = this.notifiers.get(channel.id);
+    if (cached && cached.version === version) return cached.notifier;
+    const notifier = createNotifier({ type: channel.type, config: channel.config } as ChannelConfig, {
+      discordUsername: this.ctx.config.discordWebhookUsername,
+    });
+    this.notifiers.set(channel.id, { version, notifier });
+    return notifier;
+  }
+}
+
+/** Sleeps, waking early (without throwing) when the signal aborts. */
+async function pause(ms: number, signal: AbortSignal): Promise<void> {
+  await sleep(ms, undefined, { signal }).catch(() => {});
+}
