@@ -20,7 +20,8 @@ export async function deliverDue(
 ): Promise<DeliverStats> {
   const stats: DeliverStats = { claimed: 0, sent: 0, retried: 0, failed: 0, broken: 0 };
   const now = nowOf(ctx);
-  const leaseMs = ctx.config.delivery.timeoutMs + 20_000;
+  // Long enough for a send that runs into its timeout to be settled; a killed worker's claims free up after it.
+  const leaseMs = 2 * ctx.config.delivery.timeoutMs + 5_000;
   const candidates = await ctx.db.delivery.findMany({
     where: {
       status: "pending",

@@ -128,11 +128,18 @@ export type FakeReceiverOptions = {
   success?: { status: number; body?: unknown; headers?: Record<string, string> };
   /** The path of `url` (default a Discord-looking webhook path). */
   path?: string;
+  /**
+   * Think this long before answering an accepted request. A client that goes away meanwhile (a killed worker) never
+   * learns it was accepted: such requests land in `abandoned`, not `received`.
+   */
+  delayMs?: number;
 };
 
 export class FakeDiscord {
   /** Requests that were accepted (answered with the success response), in arrival order. */
   readonly received: ReceivedRequest[] = [];
+  /** Accepted requests whose sender went away before the answer (see `delayMs`). */
+  readonly abandoned: ReceivedRequest[] = [];
   /** Every request that arrived, whatever it was answered. */
   readonly requests: ReceivedRequest[] = [];
   private readonly queue: ScriptedResponse[] = [];
@@ -152,6 +159,7 @@ export class FakeDiscord {
       validate: options.validate ?? true,
       success: options.success ?? { status: 204 },
       path: options.path ?? "/api/webhooks/123456789012345678/fake-token",
+      delayMs: options.delayMs ?? 0,
     });
     await fake.listen();
     return fake;
@@ -305,6 +313,13 @@ export class FakeDiscord {
       if (body === undefined) return send(res, 400, { message: "The request body contains invalid JSON.", code: 50109 });
       const violations = validateDiscordPayload(body);
       if (violations.length > 0) return send(res, 400, discordFormError(violations));
+    }
+    if (this.options.delayMs > 0) {
+      await new Promise((r) => setTimeout(r, this.options.delayMs));
+      if (res.destroyed || req.socket.destroyed) {
+        this.abandoned.push(request);
+        return;
+      }
     }
     this.received.push(request);
     for (const check of [...this.waiters]) check();
