@@ -19,7 +19,6 @@ export async function recordHeartbeat(
   ctx: Ctx,
   { id, input }: { id: string; input: HeartbeatInput },
 ): Promise<ServiceView> {
-  const now = nowOf(ctx);
   const service = await ctx.db.$transaction(async (tx) => {
     // Writing first takes the row lock (PostgreSQL) or the write lock (SQLite) before we read, so concurrent
     // heartbeats to one service are applied one after another and never lose a metadata merge or a flip.
@@ -28,6 +27,9 @@ export async function recordHeartbeat(
       .catch((error: { code?: string }) => {
         throw error.code === "P2025" ? serviceNotFound(id) : error;
       });
+    // Read the clock only once the lock is held, so heartbeats commit in the order of their timestamps and
+    // last_heartbeat never moves backwards.
+    const now = nowOf(ctx);
     const metadata = mergeMetadata(current.metadata as Metadata, input.metadata);
     if (input.metadata && metadataBytes(metadata) > METADATA_MAX_BYTES) {
       throw new AppError("validation_failed", `Merged metadata would exceed ${METADATA_MAX_BYTES} bytes`, {
