@@ -36,6 +36,7 @@ const envSchema = z.object({
   FLIP_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
   RATE_LIMIT_PER_KEY: z.coerce.number().int().min(0).default(0),
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  TRUST_PROXY: flag,
   NOTIFY_FIRST_HEARTBEAT: flag,
   REMINDER_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(0),
   FLAP_THRESHOLD: z.coerce.number().int().min(0).max(1000).default(5),
@@ -67,6 +68,8 @@ export type Config = {
   flipRetentionDays: number;
   rateLimitPerKey: number;
   authFailuresPerMinute: number;
+  /** Believe the last X-Forwarded-For entry as the client's address (set it behind a reverse proxy). */
+  trustProxy: boolean;
   alerts: {
     /** Notify the first heartbeat of a service (unknown → healthy). */
     notifyFirstHeartbeat: boolean;
@@ -136,6 +139,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     flipRetentionDays: e.FLIP_RETENTION_DAYS,
     rateLimitPerKey: e.RATE_LIMIT_PER_KEY,
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
     alerts: {
       notifyFirstHeartbeat: e.NOTIFY_FIRST_HEARTBEAT,
       reminderIntervalMinutes: e.REMINDER_INTERVAL_MINUTES,

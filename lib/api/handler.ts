@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { AppError } from "../core/errors";
 import type { ApiScope } from "../core/schemas";
-import { assertNotBlocked, consumeKeyQuota, recordAuthFailure } from "../auth/rate-limits";
+import { consumeKeyQuota, recordAuthFailure } from "../auth/rate-limits";
 import { grants } from "../auth/scopes";
 import { verifyApiKey, type Principal } from "../auth/verify-api-key";
 import type { Ctx } from "../services/context";
@@ -75,13 +75,17 @@ function presentedKey(request: Request): string | null {
   return request.headers.get("x-api-key")?.trim() || null;
 }
 
-function clientAddress(request: Request): string {
-  return request.headers.get("x-forwarded-for")?.split(",")[0].trim() || "local";
+/**
+ * The address failed authentications are counted against. A client can write any X-Forwarded-For it likes, so it
+ * is only believed behind a proxy (TRUST_PROXY), and then only its last entry, the one the proxy added. Without a
+ * trusted proxy every client shares one count (valid keys are never refused by it).
+ */
+function clientAddress(request: Request, trustProxy: boolean): string {
+  if (!trustProxy) return "any";
+  return request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() || "unknown";
 }
 
 async function authenticate(ctx: Ctx, request: Request, scope: ApiScope): Promise<Principal> {
-  const address = clientAddress(request);
-  await assertNotBlocked(ctx.config, address);
   const key = presentedKey(request);
   if (!key) {
     throw new AppError(
@@ -93,7 +97,7 @@ async function authenticate(ctx: Ctx, request: Request, scope: ApiScope): Promis
   }
   const principal = await verifyApiKey(ctx, key);
   if (!principal) {
-    await recordAuthFailure(ctx.config, address);
+    await recordAuthFailure(ctx.config, clientAddress(request, ctx.config.trustProxy));
     throw new AppError("unauthorized", "Invalid API key", undefined, { "WWW-Authenticate": "Bearer" });
   }
   if (!grants(principal.scopes, scope)) {

@@ -21,14 +21,15 @@ function tooMany(res: RateLimiterRes, what: string): AppError {
   return new AppError("rate_limited", `${what}; retry in ${seconds} s`, undefined, { "Retry-After": String(seconds) });
 }
 
-/** Throws 429 when this address has failed authentication too often in the last minute. */
-export async function assertNotBlocked(config: Config, address: string): Promise<void> {
-  const res = await limiters(config).authFailures.get(address);
-  if (res && res.remainingPoints <= 0) throw tooMany(res, "Too many failed authentication attempts");
-}
-
+/**
+ * Counts a failed authentication from this address; throws 429 once the address failed too often in the last
+ * minute. Only failures are counted and only failures are refused, so a valid key always gets through.
+ */
 export async function recordAuthFailure(config: Config, address: string): Promise<void> {
-  await limiters(config).authFailures.penalty(address, 1);
+  await limiters(config).authFailures.consume(address).catch((res: unknown) => {
+    if (res instanceof RateLimiterRes) throw tooMany(res, "Too many failed authentication attempts");
+    throw res;
+  });
 }
 
 export async function consumeKeyQuota(config: Config, keyName: string): Promise<void> {

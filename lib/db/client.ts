@@ -15,14 +15,18 @@ export function sqliteFilePath(databaseUrl: string): string {
   return databaseUrl.replace(/^file:/, "").replace(/\?.*$/, "");
 }
 
+// Under a burst, a transaction may queue for a connection (PostgreSQL) or the write lock (SQLite) well past
+// Prisma's 2 s default before it starts; waiting is right, failing the request is not.
+const transactionOptions = { maxWait: 15_000, timeout: 20_000 };
+
 export async function createDb(config: Pick<Config, "databaseUrl" | "provider">): Promise<Db> {
   if (config.provider === "postgresql") {
     const adapter = new PrismaPg({ connectionString: config.databaseUrl, max: 10 });
-    return new PostgresClient({ adapter }) as unknown as Db;
+    return new PostgresClient({ adapter, transactionOptions }) as unknown as Db;
   }
   const file = sqliteFilePath(config.databaseUrl);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 15_000 }) });
+  const db = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 15_000 }), transactionOptions });
   // One connection per process: WAL lets readers run beside the writer; NORMAL keeps every committed
   // transaction across a process crash (only a power cut can lose the last ones).
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");

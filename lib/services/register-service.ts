@@ -12,6 +12,16 @@ import { nowOf, thresholdOf } from "./context";
  */
 export async function registerService(ctx: Ctx, input: RegisterServiceInput): Promise<{ service_id: string }> {
   const id = input.service_id ?? randomUUID();
+  try {
+    return await upsertService(ctx, id, input);
+  } catch (error) {
+    // Two first registrations of one id at the same moment: the loser's create collides; it is now an update.
+    if ((error as { code?: string }).code !== "P2002") throw error;
+    return upsertService(ctx, id, input);
+  }
+}
+
+async function upsertService(ctx: Ctx, id: string, input: RegisterServiceInput): Promise<{ service_id: string }> {
   const now = nowOf(ctx);
   return ctx.db.$transaction(async (tx) => {
     // Writing first takes the row (PostgreSQL) or the database (SQLite) lock before reading.
