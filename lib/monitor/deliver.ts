@@ -8,56 +8,66 @@ export type ChannelRow = { id: string; type: string; config: unknown; updatedAt:
 export type NotifierFor = (channel: ChannelRow) => Notifier;
 export type DeliverStats = { claimed: number; sent: number; retried: number; failed: number; broken: number };
 
+type Claimed = Awaited<ReturnType<typeof claimDue>>[number];
+
 /**
- * One pass of the delivery loop: claims due deliveries from the outbox (a conditional update: exactly one worker
- * wins each), sends them with a timeout and settles them. A service's notifications go out in order on each
- * channel: a delivery waits while an older one for the same service and channel is pending. A channel that is
- * rate-limited or broken holds back only its own deliveries.
+ * Claims due deliveries from the outbox, at most `batch`. Only the oldest pending delivery of each service on each
+ * channel is a candidate, so a service's notifications go out in order, and a lane that waits (backoff, a broken or
+ * rate-limited channel) never takes the place of another. Each claim is a conditional update: of several workers,
+ * exactly one wins a delivery, and holds it for a lease.
  */
-export async function deliverDue(
-  ctx: Ctx,
-  options: { workerId: string; notifierFor: NotifierFor; batch?: number },
-): Promise<DeliverStats> {
-  const stats: DeliverStats = { claimed: 0, sent: 0, retried: 0, failed: 0, broken: 0 };
+export async function claimDue(ctx: Ctx, options: { workerId: string; batch: number }) {
   const now = nowOf(ctx);
   // Long enough for a send that runs into its timeout to be settled; a killed worker's claims free up after it.
   const leaseMs = 2 * ctx.config.delivery.timeoutMs + 5_000;
+  const lanes = await ctx.db.delivery.groupBy({
+    by: ["channelId", "serviceId"],
+    where: { status: "pending" },
+    _min: { id: true },
+  });
+  if (lanes.length === 0) return [];
+  const heads = lanes.map((l) => l._min.id!).filter(Boolean);
   const candidates = await ctx.db.delivery.findMany({
     where: {
-      status: "pending",
+      id: { in: heads },
       nextAttemptAt: { lte: now },
       OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
       channel: { enabled: true, brokenAt: null, OR: [{ pausedUntil: null }, { pausedUntil: { lte: now } }] },
     },
     orderBy: { id: "asc" },
-    take: options.batch ?? 50,
+    take: options.batch,
     include: { channel: true },
   });
-  const seen = new Set<string>();
   const claimed: typeof candidates = [];
   for (const d of candidates) {
-    const lane = `${d.channelId}\u0000${d.serviceId}`;
-    if (seen.has(lane)) continue;
-    seen.add(lane);
-    const oldest = await ctx.db.delivery.findFirst({
-      where: { channelId: d.channelId, serviceId: d.serviceId, status: "pending" },
-      orderBy: { id: "asc" },
-      select: { id: true },
-    });
-    if (oldest?.id !== d.id) continue;
     const { count } = await ctx.db.delivery.updateMany({
       where: { id: d.id, status: "pending", OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
       data: { lockedBy: options.workerId, lockedUntil: new Date(now.getTime() + leaseMs) },
     });
     if (count === 1) claimed.push(d);
   }
+  return claimed;
+}
+
+/** Sends one claimed delivery with the timeout and records the outcome. */
+export async function sendClaimed(
+  ctx: Ctx,
+  options: { delivery: Claimed; workerId: string; notifierFor: NotifierFor; stats: DeliverStats },
+): Promise<void> {
+  const { delivery } = options;
+  const result = await sendOnce(options.notifierFor(delivery.channel), delivery.payload as Notification, ctx.config.delivery.timeoutMs);
+  await settle(ctx, { delivery, result, workerId: options.workerId, stats: options.stats });
+}
+
+/** One pass: claims what is due and sends it, returning when every send is settled. */
+export async function deliverDue(
+  ctx: Ctx,
+  options: { workerId: string; notifierFor: NotifierFor; batch?: number },
+): Promise<DeliverStats> {
+  const stats: DeliverStats = { claimed: 0, sent: 0, retried: 0, failed: 0, broken: 0 };
+  const claimed = await claimDue(ctx, { workerId: options.workerId, batch: options.batch ?? 50 });
   stats.claimed = claimed.length;
-  await Promise.all(
-    claimed.map(async (d) => {
-      const result = await sendOnce(options.notifierFor(d.channel), d.payload as Notification, ctx.config.delivery.timeoutMs);
-      await settle(ctx, { delivery: d, result, workerId: options.workerId, stats });
-    }),
-  );
+  await Promise.all(claimed.map((delivery) => sendClaimed(ctx, { ...options, delivery, stats })));
   return stats;
 }
 

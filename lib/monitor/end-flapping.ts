@@ -24,6 +24,7 @@ export async function endFlapping(ctx: Ctx): Promise<number> {
       });
       if (claimed.count !== 1) return false;
       const current = await tx.service.findUniqueOrThrow({ where: { id: service.id } });
+      if (current.paused) return true; // paused services never alert; flapping just ends
       const level = levelForFlip({ from: "warning", to: current.status as Status });
       await enqueueNotification(tx, ctx, {
         kind: "stable",

@@ -8,7 +8,7 @@ import { nowOf } from "../services/context";
 import { pruneHistory } from "../services/prune-history";
 import { syncEnvChannel } from "../services/sync-env-channel";
 import { forgetWorker, recordWorkerSweep } from "../services/worker-liveness";
-import { deliverDue, type ChannelRow } from "./deliver";
+import { claimDue, sendClaimed, type ChannelRow } from "./deliver";
 import { endFlapping } from "./end-flapping";
 import { sendReminders } from "./send-reminders";
 import { nextDeadline, sweepStale, type SweepResult } from "./sweep-stale";
@@ -17,6 +17,7 @@ import { nextDeadline, sweepStale, type SweepResult } from "./sweep-stale";
 // process); it bounds detection lateness whatever HEARTBEAT_CHECK_INTERVAL says.
 const DEADLINE_POLL_MS = 250;
 const DELIVERY_POLL_MS = 200;
+const MAX_IN_FLIGHT = 32;
 const LIVENESS_EVERY_MS = 5_000;
 const PRUNE_EVERY_MS = 3_600_000;
 const ERROR_BACKOFF_MS = 1_000;
@@ -81,16 +82,31 @@ export class MonitorWorker {
     }
   }
 
+  /**
+   * Keeps up to MAX_IN_FLIGHT sends going; a new pass claims as soon as there is room, so a channel that hangs
+   * until its timeout holds up only its own deliveries.
+   */
   private async deliveryLoop(signal: AbortSignal): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    const stats = { claimed: 0, sent: 0, retried: 0, failed: 0, broken: 0 };
     while (!signal.aborted) {
       try {
-        const stats = await deliverDue(this.ctx, { workerId: this.id, notifierFor: (c) => this.notifierFor(c) });
-        if (stats.claimed === 0) await pause(DELIVERY_POLL_MS, signal);
+        const room = MAX_IN_FLIGHT - inFlight.size;
+        const claimed = room > 0 ? await claimDue(this.ctx, { workerId: this.id, batch: room }) : [];
+        for (const delivery of claimed) {
+          const send: Promise<void> = sendClaimed(this.ctx, { delivery, workerId: this.id, notifierFor: (c) => this.notifierFor(c), stats })
+            .catch((error) => this.events.onError?.("delivery", error))
+            .finally(() => inFlight.delete(send));
+          inFlight.add(send);
+        }
+        if (claimed.length === 0) await pause(DELIVERY_POLL_MS, signal);
       } catch (error) {
         this.events.onError?.("delivery", error);
         await pause(ERROR_BACKOFF_MS, signal);
       }
     }
+    // Settle what is in flight before stopping, so nothing stays claimed until its lease runs out.
+    await Promise.all(inFlight);
   }
 
   private notifierFor(channel: ChannelRow): Notifier {
