@@ -9,6 +9,7 @@ export type NotifierFor = (channel: ChannelRow) => Notifier;
 export type DeliverStats = { claimed: number; sent: number; retried: number; failed: number; broken: number };
 
 type Claimed = Awaited<ReturnType<typeof claimDue>>[number];
+let passes = 0;
 
 /**
  * Claims due deliveries from the outbox, at most `batch`. Only the oldest pending delivery of each service on each
@@ -38,14 +39,18 @@ export async function claimDue(ctx: Ctx, options: { workerId: string; batch: num
     take: options.batch,
     include: { channel: true },
   });
-  const claimed: typeof candidates = [];
-  for (const d of candidates) {
-    const { count } = await ctx.db.delivery.updateMany({
-      where: { id: d.id, status: "pending", OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
-      data: { lockedBy: options.workerId, lockedUntil: new Date(now.getTime() + leaseMs) },
-    });
-    if (count === 1) claimed.push(d);
-  }
+  if (candidates.length === 0) return [];
+  // One conditional update claims the whole batch under a token unique to this pass; what carries the token
+  // afterwards is what this worker won.
+  const token = `${options.workerId}:${++passes}`;
+  await ctx.db.delivery.updateMany({
+    where: { id: { in: candidates.map((d) => d.id) }, status: "pending", OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
+    data: { lockedBy: token, lockedUntil: new Date(now.getTime() + leaseMs) },
+  });
+  const won = new Set(
+    (await ctx.db.delivery.findMany({ where: { lockedBy: token }, select: { id: true } })).map((d) => d.id),
+  );
+  const claimed = candidates.filter((d) => won.has(d.id)).map((d) => ({ ...d, lockedBy: token }));
   return claimed;
 }
 
@@ -56,7 +61,7 @@ export async function sendClaimed(
 ): Promise<void> {
   const { delivery } = options;
   const result = await sendOnce(options.notifierFor(delivery.channel), delivery.payload as Notification, ctx.config.delivery.timeoutMs);
-  await settle(ctx, { delivery, result, workerId: options.workerId, stats: options.stats });
+  await settle(ctx, { delivery, result, stats: options.stats });
 }
 
 /** One pass: claims what is due and sends it, returning when every send is settled. */
@@ -82,15 +87,15 @@ async function sendOnce(notifier: Notifier, notification: Notification, timeoutM
 async function settle(
   ctx: Ctx,
   input: {
-    delivery: { id: string; channelId: string; attempts: number; createdAt: Date };
+    delivery: { id: string; channelId: string; attempts: number; createdAt: Date; lockedBy: string };
     result: SendResult;
-    workerId: string;
     stats: DeliverStats;
   },
 ): Promise<void> {
   const { delivery, result, stats } = input;
   const now = nowOf(ctx);
-  const mine = { id: delivery.id, lockedBy: input.workerId };
+  // Settled only while still ours: a delivery whose lease ran out and was taken over is left to its new owner.
+  const mine = { id: delivery.id, lockedBy: delivery.lockedBy };
   const attempts = delivery.attempts + 1;
   const release = { lockedBy: null, lockedUntil: null, attempts };
   if (result.ok) {

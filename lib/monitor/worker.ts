@@ -35,6 +35,7 @@ export class MonitorWorker {
   readonly id = `${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly startedAt = new Date();
   private readonly notifiers = new Map<string, { version: number; notifier: Notifier }>();
+  private wakeDelivery: (() => void) | undefined;
 
   constructor(
     private readonly ctx: Ctx,
@@ -57,8 +58,9 @@ export class MonitorWorker {
         const next = await nextDeadline(this.ctx);
         const fullSweepDue = now - lastFullSweep >= this.ctx.config.checkIntervalSeconds * 1000;
         if ((next && next.getTime() <= now) || fullSweepDue) {
-          const result = await sweepStale(this.ctx);
+          const result = await sweepStale(this.ctx, { signal });
           this.events.onSweep?.(result);
+          if (result.marked > 0) this.wakeDelivery?.();
         }
         if (fullSweepDue) {
           lastFullSweep = now;
@@ -99,7 +101,14 @@ export class MonitorWorker {
             .finally(() => inFlight.delete(send));
           inFlight.add(send);
         }
-        if (claimed.length === 0) await pause(DELIVERY_POLL_MS, signal);
+        if (claimed.length === 0) {
+          // Sleep until the next poll, or until this worker's own sweep has just queued notifications.
+          await new Promise<void>((resolve) => {
+            this.wakeDelivery = resolve;
+            void pause(DELIVERY_POLL_MS, signal).then(resolve);
+          });
+          this.wakeDelivery = undefined;
+        }
       } catch (error) {
         this.events.onError?.("delivery", error);
         await pause(ERROR_BACKOFF_MS, signal);

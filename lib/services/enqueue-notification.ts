@@ -26,44 +26,54 @@ export function monitorUrlFor(ctx: Ctx, serviceId: string): string {
   return `${ctx.config.monitorUrl.replace(/\/$/, "")}/?service=${encodeURIComponent(serviceId)}`;
 }
 
+export type NotificationInput = {
+  kind: NotificationKind;
+  eventId?: string;
+  service: ServiceRow;
+  title: string;
+  message: string;
+  level: Level;
+  at: Date;
+};
+
 /**
- * Writes one delivery per subscribed channel into the outbox, inside the caller's transaction, so a notification
- * exists exactly when the change it describes does. Returns how many deliveries were written.
+ * Writes one delivery per subscribed channel and notification into the outbox, inside the caller's transaction,
+ * so a notification exists exactly when the change it describes does. Returns how many deliveries were written.
  */
-export async function enqueueNotification(
-  tx: Tx,
-  ctx: Ctx,
-  input: { kind: NotificationKind; eventId?: string; service: ServiceRow; title: string; message: string; level: Level; at: Date },
-): Promise<number> {
-  const channels = await tx.channel.findMany({ where: { enabled: true } });
-  const serviceId = input.service.id;
-  const targets = channels.filter((c) =>
-    channelWants(
-      { enabled: c.enabled, levels: c.levels.split(",") as Level[], serviceIds: (c.serviceIds as string[] | null) ?? null },
-      { level: input.level, serviceId },
-    ),
-  );
-  if (targets.length === 0) return 0;
-  const payload: Notification = {
-    kind: input.kind,
-    title: input.title,
-    message: input.message,
-    level: input.level,
-    service: snapshotOf(ctx, input.service),
-    at: input.at.toISOString(),
-    monitorUrl: monitorUrlFor(ctx, serviceId),
-  };
-  await tx.delivery.createMany({
-    data: targets.map((c) => ({
+export async function enqueueNotifications(tx: Tx, ctx: Ctx, notices: NotificationInput[]): Promise<number> {
+  if (notices.length === 0) return 0;
+  const channels = (await tx.channel.findMany({ where: { enabled: true } })).map((c) => ({
+    id: c.id,
+    filter: { enabled: c.enabled, levels: c.levels.split(",") as Level[], serviceIds: (c.serviceIds as string[] | null) ?? null },
+  }));
+  const data = notices.flatMap((n) => {
+    const serviceId = n.service.id;
+    const targets = channels.filter((c) => channelWants(c.filter, { level: n.level, serviceId }));
+    if (targets.length === 0) return [];
+    const payload: Notification = {
+      kind: n.kind,
+      title: n.title,
+      message: n.message,
+      level: n.level,
+      service: snapshotOf(ctx, n.service),
+      at: n.at.toISOString(),
+      monitorUrl: monitorUrlFor(ctx, serviceId),
+    };
+    return targets.map((c) => ({
       id: uuidv7(),
       channelId: c.id,
       serviceId,
-      eventId: input.eventId ?? null,
-      kind: input.kind,
+      eventId: n.eventId ?? null,
+      kind: n.kind,
       payload,
-      nextAttemptAt: input.at,
-      createdAt: input.at,
-    })),
+      nextAttemptAt: n.at,
+      createdAt: n.at,
+    }));
   });
-  return targets.length;
+  if (data.length) await tx.delivery.createMany({ data });
+  return data.length;
+}
+
+export function enqueueNotification(tx: Tx, ctx: Ctx, notice: NotificationInput): Promise<number> {
+  return enqueueNotifications(tx, ctx, [notice]);
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, PROVIDERS, startServer, uniqueId, type Provider, type TestServer } from "./harness";
+import { createDatabase, PROVIDERS, startServer, uniqueId, type Provider, type TestServer, serverFleet } from "./harness";
 
 // SPEC section 2, errors: the JSON error shape, each status for its reason, the order the checks apply in, bad input
 // never changing stored data, the failed-authentication and per-key rate limits, and CORS.
@@ -15,33 +15,7 @@ const SETUPS = {
 } satisfies Record<string, Record<string, string>>;
 type Setup = keyof typeof SETUPS;
 
-const started: TestServer[] = [];
-const fleet = new Map<string, TestServer>();
-const server = (setup: Setup, provider: Provider) => fleet.get(`${setup}/${provider}`)!;
-
-beforeAll(async () => {
-  const jobs = (Object.keys(SETUPS) as Setup[]).flatMap((setup) =>
-    PROVIDERS.map(async (provider) => {
-      const db = await createDatabase(provider);
-      try {
-        const s = await startServer(db, SETUPS[setup]);
-        started.push(s);
-        fleet.set(`${setup}/${provider}`, s);
-      } catch (error) {
-        await db.drop();
-        throw error;
-      }
-    }),
-  );
-  const failed = (await Promise.allSettled(jobs)).find((r) => r.status === "rejected");
-  if (failed) throw (failed as PromiseRejectedResult).reason;
-});
-afterAll(async () => {
-  await Promise.all(started.map(async (s) => {
-    await s.stop();
-    await s.db.drop();
-  }));
-});
+const server = serverFleet(SETUPS);
 
 /** Asserts the status and the error shape `{detail, error:{code, message, fields?}}` with detail === message. */
 async function expectError(res: Response, status: number): Promise<ErrorBody> {

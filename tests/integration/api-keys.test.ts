@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_KEY, createDatabase, PROVIDERS, startServer, uniqueId, type Provider, type TestServer } from "./harness";
+import { ADMIN_KEY, createDatabase, PROVIDERS, startServer, uniqueId, type Provider, type TestServer, serverFleet } from "./harness";
 
 // SPEC section 2, API keys: creating (the key shown once), listing (never the key, with last_used_at), scopes
 // read < write < admin on every route, both header forms, revocation taking effect at once.
@@ -19,33 +19,7 @@ const SETUPS = {
 } satisfies Record<string, Record<string, string>>;
 type Setup = keyof typeof SETUPS;
 
-const started: TestServer[] = [];
-const fleet = new Map<string, TestServer>();
-const server = (setup: Setup, provider: Provider) => fleet.get(`${setup}/${provider}`)!;
-
-beforeAll(async () => {
-  const jobs = (Object.keys(SETUPS) as Setup[]).flatMap((setup) =>
-    PROVIDERS.map(async (provider) => {
-      const db = await createDatabase(provider);
-      try {
-        const s = await startServer(db, SETUPS[setup]);
-        started.push(s);
-        fleet.set(`${setup}/${provider}`, s);
-      } catch (error) {
-        await db.drop();
-        throw error;
-      }
-    }),
-  );
-  const failed = (await Promise.allSettled(jobs)).find((r) => r.status === "rejected");
-  if (failed) throw (failed as PromiseRejectedResult).reason;
-});
-afterAll(async () => {
-  await Promise.all(started.map(async (s) => {
-    await s.stop();
-    await s.db.drop();
-  }));
-});
+const server = serverFleet(SETUPS);
 
 /** Every row of the api_keys table, read straight from the server's database. */
 async function storedKeyRows(s: TestServer): Promise<unknown[]> {

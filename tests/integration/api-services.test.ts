@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, PROVIDERS, startServer, uniqueId, type Provider, type TestServer } from "./harness";
+import { createDatabase, PROVIDERS, startServer, uniqueId, type Provider, type TestServer, serverFleet } from "./harness";
 
 // SPEC section 2, the service routes: GET /api, /api/health, register, heartbeat, get, list (filters, search,
 // pagination, summary), PATCH, DELETE, events (paging) and the bounded heartbeat log, on SQLite and PostgreSQL.
@@ -49,33 +49,7 @@ const SETUPS = {
 } satisfies Record<string, Record<string, string>>;
 type Setup = keyof typeof SETUPS;
 
-const started: TestServer[] = [];
-const fleet = new Map<string, TestServer>();
-const server = (setup: Setup, provider: Provider) => fleet.get(`${setup}/${provider}`)!;
-
-beforeAll(async () => {
-  const jobs = (Object.keys(SETUPS) as Setup[]).flatMap((setup) =>
-    PROVIDERS.map(async (provider) => {
-      const db = await createDatabase(provider);
-      try {
-        const s = await startServer(db, SETUPS[setup]);
-        started.push(s);
-        fleet.set(`${setup}/${provider}`, s);
-      } catch (error) {
-        await db.drop();
-        throw error;
-      }
-    }),
-  );
-  const failed = (await Promise.allSettled(jobs)).find((r) => r.status === "rejected");
-  if (failed) throw (failed as PromiseRejectedResult).reason;
-});
-afterAll(async () => {
-  await Promise.all(started.map(async (s) => {
-    await s.stop();
-    await s.db.drop();
-  }));
-});
+const server = serverFleet(SETUPS);
 
 async function register(s: TestServer, body: Record<string, unknown>): Promise<string> {
   const res = await s.api("/api/services", { method: "POST", json: body });

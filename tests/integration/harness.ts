@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -163,4 +164,39 @@ let counter = 0;
 /** A service id unique within the run. */
 export function uniqueId(prefix = "svc"): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter++}`;
+}
+
+/**
+ * Servers a test file needs, one per setup (extra environment) and provider, all started together before the
+ * file's tests and stopped (databases dropped) after them. Returns the lookup `server(setup, provider)`.
+ */
+export function serverFleet<S extends string>(setups: Record<S, Record<string, string>>) {
+  const started: TestServer[] = [];
+  const fleet = new Map<string, TestServer>();
+  beforeAll(async () => {
+    const jobs = (Object.keys(setups) as S[]).flatMap((setup) =>
+      PROVIDERS.map(async (provider) => {
+        const db = await createDatabase(provider);
+        try {
+          const s = await startServer(db, setups[setup]);
+          started.push(s);
+          fleet.set(`${setup}/${provider}`, s);
+        } catch (error) {
+          await db.drop();
+          throw error;
+        }
+      }),
+    );
+    const failed = (await Promise.allSettled(jobs)).find((r) => r.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  });
+  afterAll(async () => {
+    await Promise.all(
+      started.map(async (s) => {
+        await s.stop();
+        await s.db.drop();
+      }),
+    );
+  });
+  return (setup: S, provider: Provider) => fleet.get(`${setup}/${provider}`)!;
 }

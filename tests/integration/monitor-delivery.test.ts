@@ -369,7 +369,8 @@ describe.each(PROVIDERS)("delivery on %s", (provider) => {
       },
     };
     await deliverDue(ctx, { workerId: "w-peek", notifierFor: () => peeking });
-    expect(during?.lockedBy).toBe("w-peek");
+    // The claim token names the worker (and the pass that claimed).
+    expect(during?.lockedBy).toMatch(/^w-peek:/);
     // Long enough for a send that runs into its timeout to be settled, short enough that a dead worker's claim frees up.
     const leaseMs = during!.lockedUntil!.getTime() - m.clock.now().getTime();
     expect(leaseMs).toBeGreaterThan(ctx.config.delivery.timeoutMs);
@@ -448,9 +449,8 @@ describe.each(PROVIDERS)("delivery on %s", (provider) => {
     expect(byDelivery.filter(([, n]) => n !== 1)).toEqual([]);
     expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(60);
     expect(await ctx.db.delivery.count({ where: { status: "sent" } })).toBe(60);
-    // Both took part.
-    expect(n1.of(chA).calls.length + n1.of(chB).calls.length).toBeGreaterThan(0);
-    expect(n2.of(chA).calls.length + n2.of(chB).calls.length).toBeGreaterThan(0);
+    // One claim statement may win a whole pass, so one worker can end up sending everything: what matters is
+    // that together they sent each delivery exactly once (above).
   });
 
   it("three workers, two in their own processes, claiming at once send each delivery exactly once", async () => {

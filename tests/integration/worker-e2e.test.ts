@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { startFakeDiscord, type FakeDiscord } from "../helpers/fake-discord";
 import { ADMIN_KEY, createDatabase, freePort, startServer, uniqueId, type TestServer } from "./harness";
 import { startWorker, type WorkerProcess } from "./worker-process";
@@ -69,7 +69,9 @@ describe("npm start with DISCORD_WEBHOOK_URL (the newcomer's path)", () => {
     const [stale] = await discord.waitFor(1, 6000);
     expect(embedOf(stale).title).toBe("Service Stale: Newcomer");
     expect(embedOf(stale).description).toBe("No heartbeat received in 2 seconds");
-    expect(stale.at - deadline).toBeLessThan(1000);
+    // Within a second of the deadline (scripts/bench/detection.ts measures the p99 on a quiet machine); the test
+    // allows twice that, as other test files run beside it.
+    expect(stale.at - deadline).toBeLessThan(2000);
     expect(stale.at).toBeGreaterThanOrEqual(deadline);
 
     await api(`/api/services/${id}/heartbeat`, { status: "healthy", message: "back" });
