@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeDiscord, type FakeDiscord } from "../helpers/fake-discord";
 import { ADMIN_KEY, createDatabase, freePort, startServer, uniqueId, type TestServer } from "./harness";
@@ -165,20 +166,35 @@ describe("three workers on one PostgreSQL", () => {
         server.api("/api/services", { method: "POST", json: { service_name: id, service_id: id, stale_threshold: 2 + (i % 4) } }),
       ),
     );
-    const env = { DELIVERY_TIMEOUT_SECONDS: "1" };
+    // A timeout long enough that a loaded machine never gives up on an answer that is on its way.
+    const env = { DELIVERY_TIMEOUT_SECONDS: "3" };
     for (let i = 0; i < 3; i++) workers.push(startWorker(db, env));
-    await discord.waitFor(8, 20_000);
-    await workers[0].kill();
-    workers.shift();
+    await discord.waitFor(8, 60_000);
+    const killed = workers.shift()!;
+    await killed.kill();
+    // What the killed worker had claimed and not yet recorded: the one window where a notification the endpoint
+    // accepted can be sent again (README, "Several workers").
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const { rows } = await client.query(
+      "SELECT service_id FROM deliveries WHERE status = 'pending' AND locked_by LIKE $1",
+      [`${killed.pid}-%`],
+    );
+    await client.end();
+    const inWindow = new Set(rows.map((r: { service_id: string }) => r.service_id));
     workers.push(startWorker(db, env));
 
     const titles = () => discord.received.map((r) => embedOf(r).title);
-    await until(async () => new Set(titles()).size === ids.length || undefined, 40_000, "every service's alert");
+    await until(async () => new Set(titles()).size === ids.length || undefined, 60_000, "every service's alert");
     await new Promise((r) => setTimeout(r, 500));
     const counts = new Map<string, number>();
     for (const t of titles()) counts.set(t, (counts.get(t) ?? 0) + 1);
-    for (const id of ids) expect(counts.get(`Service Stale: ${id}`), id).toBe(1);
-    expect(discord.received).toHaveLength(ids.length);
     for (const id of ids) expect(await flipsOf(server, id), id).toHaveLength(1);
-  });
+    for (const id of ids) {
+      const sent = counts.get(`Service Stale: ${id}`);
+      if (inWindow.has(id)) expect([1, 2], id).toContain(sent);
+      else expect(sent, id).toBe(1);
+    }
+    expect(discord.received.length).toBeLessThanOrEqual(ids.length + inWindow.size);
+  }, 180_000);
 });

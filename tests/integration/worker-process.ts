@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import type { TestDatabase } from "./harness";
 
 export type WorkerProcess = {
+  pid: number;
   output: () => string;
   /** SIGTERM, resolving with the exit code once it stopped. */
   stop: () => Promise<number | null>;
@@ -26,6 +27,7 @@ export function startWorker(db: TestDatabase, env: Record<string, string> = {}):
   child.stderr!.on("data", onData);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return {
+    pid: child.pid!,
     output: () => log,
     stop: async () => {
       child.kill("SIGTERM");
