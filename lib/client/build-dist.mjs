@@ -58,15 +58,32 @@ try {
       },
     ],
   });
-  const old = path.join(root, `.dist-old-${process.pid}`);
-  if (fs.existsSync(dist)) fs.renameSync(dist, old);
-  fs.renameSync(tmp, dist);
-  fs.rmSync(old, { recursive: true, force: true });
+  swapInto(tmp, dist);
   console.log(`laneswap client built to dist/ (${fixed} files given ESM extensions, SQLite engine bundled)`);
 } catch (error) {
   fs.rmSync(tmp, { recursive: true, force: true });
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
+}
+
+/** Replaces `target` with `source`; another build finishing at the same moment (two test runs) is not an error. */
+function swapInto(source, target) {
+  const old = path.join(root, `.dist-old-${process.pid}`);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fs.renameSync(target, old);
+    } catch (error) {
+      if (error.code !== "ENOENT") throw error;
+    }
+    try {
+      fs.renameSync(source, target);
+      break;
+    } catch (error) {
+      if (!["ENOTEMPTY", "EEXIST"].includes(error.code) || attempt >= 5) throw error;
+      fs.rmSync(old, { recursive: true, force: true });
+    }
+  }
+  fs.rmSync(old, { recursive: true, force: true });
 }
 
 function* walk(dir) {
