@@ -10,7 +10,13 @@ export function WorstStatus({ worst, count }: { worst: Status | null; count: num
   const t = useTranslations("Overview");
   const ts = useTranslations("Status");
   useEffect(() => {
-    document.title = worst ? t("tabTitle", { status: ts(worst), count }) : t("tabTitleEmpty");
+    const title = worst ? t("tabTitle", { status: ts(worst), count }) : t("tabTitleEmpty");
+    document.title = title;
+    // Next.js writes the page's static title after navigations; put ours back whenever that happens.
+    const observer = new MutationObserver(() => {
+      if (document.title !== title) document.title = title;
+    });
+    observer.observe(document.head, { childList: true, subtree: true, characterData: true });
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="14" fill="${STATUS_HEX[worst ?? "unknown"]}"/></svg>`;
     let link = document.querySelector<HTMLLinkElement>("link[rel~='icon']");
     if (!link) {
@@ -20,6 +26,7 @@ export function WorstStatus({ worst, count }: { worst: Status | null; count: num
     }
     link.href = `data:image/svg+xml,${encodeURIComponent(svg)}`;
     link.dataset.status = worst ?? "none";
+    return () => observer.disconnect();
   }, [worst, count, t, ts]);
   return null;
 }

@@ -24,6 +24,9 @@ function argumentsOf(message: string): string[] {
   return [...new Set([...message.matchAll(/\{\s*([A-Za-z_]\w*)\s*[,}]/g)].map((m) => m[1]))].sort();
 }
 
+// Proper names that read the same in every language.
+const SAME_EVERYWHERE = new Set(["Channels.types.discord", "Channels.types.slack"]);
+
 describe("messages", () => {
   const en = leaves(load("en"));
 
@@ -43,7 +46,7 @@ describe("messages", () => {
       }
     });
     it(`${locale} is really translated`, () => {
-      const same = [...en].filter(([key, text]) => other.get(key) === text && /[a-z]{4,}/i.test(text) && !/^LaneSwap/.test(text));
+      const same = [...en].filter(([key, text]) => !SAME_EVERYWHERE.has(key) && other.get(key) === text && /[a-z]{4,}/i.test(text) && !/^LaneSwap/.test(text));
       expect(same.map(([k]) => k)).toEqual([]);
     });
   }
