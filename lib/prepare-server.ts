@@ -1,3 +1,4 @@
+import { authSecret } from "./auth/auth-secret";
 import { ConfigError, getConfig } from "./config";
 import { getDb } from "./db/client";
 import { applyMigrations } from "./db/migrate";
@@ -23,6 +24,8 @@ export async function prepareServer(): Promise<void> {
   if (applied.length) console.log(`[laneswap] database migrated: ${applied.join(", ")}`);
   const db = await getDb(config);
   await syncEnvChannel({ config, db });
+  // Dashboard sessions need a signing key: generated into DATA_DIR on first start unless NEXTAUTH_SECRET is set.
+  authSecret(config);
   const key = await ensureFirstApiKey({ config, db });
   if (key) printFirstKey(key);
   console.log(`[laneswap] ready on http://localhost:${config.port} (database: ${config.provider})`);

@@ -3,6 +3,7 @@ import { AppError } from "../core/errors";
 import type { ApiScope } from "../core/schemas";
 import { consumeKeyQuota, recordAuthFailure } from "../auth/rate-limits";
 import { grants } from "../auth/scopes";
+import { sessionPrincipal } from "../auth/session-principal";
 import { verifyApiKey, type Principal } from "../auth/verify-api-key";
 import type { Ctx } from "../services/context";
 import { corsHeaders } from "./cors";
@@ -88,6 +89,12 @@ function clientAddress(request: Request, trustProxy: boolean): string {
 async function authenticate(ctx: Ctx, request: Request, scope: ApiScope): Promise<Principal> {
   const key = presentedKey(request);
   if (!key) {
+    // No key: a dashboard session may stand in for one (the cookie is SameSite=Lax; a cross-site write is refused).
+    const session = await sessionPrincipal(ctx, request);
+    if (session && !(request.method !== "GET" && request.headers.get("sec-fetch-site") === "cross-site")) {
+      if (!grants(session.scopes, scope)) throw new AppError("forbidden", `Your account lacks the '${scope}' permission`);
+      return session;
+    }
     throw new AppError(
       "unauthorized",
       "Missing credentials: send an API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",

@@ -1,0 +1,11 @@
+import { setRequestLocale } from "next-intl/server";
+import { ServiceDetail } from "@/components/services/detail/service-detail";
+
+type Props = { params: Promise<{ locale: string; id: string }> };
+
+// /services/<id> — one service: status, history, uptime, how to send it heartbeats
+export default async function ServicePage({ params }: Props) {
+  const { locale, id } = await params;
+  setRequestLocale(locale);
+  return <ServiceDetail id={decodeURIComponent(id)} />;
+}

@@ -1,0 +1,13 @@
+import { defineRouting } from "next-intl/routing";
+
+// Every page carries its language: /en/…, /th/…. `/` (and the monitor links `/?service=<id>`) redirect to the
+// reader's language, keeping the query. ("as-needed" prefixes would need an internal rewrite, which `next start -H`
+// mistakes for an external one when the request's host differs from -H, looping the redirect.)
+// To add a language: messages/<locale>.json with the same keys, and its code here.
+export const routing = defineRouting({
+  locales: ["en", "th"],
+  defaultLocale: "en",
+  localePrefix: "always",
+});
+
+export type Locale = (typeof routing.locales)[number];

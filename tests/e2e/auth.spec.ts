@@ -1,0 +1,43 @@
+import { expect, test } from "@playwright/test";
+import { ADMIN, expectAccessible, screenshot } from "./helpers";
+
+test.describe("signing in and out", () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test("pages and the API need a session", async ({ page }) => {
+    await page.goto("/en/keys");
+    await expect(page).toHaveURL(/\/en\/login\?callbackUrl=%2Fen%2Fkeys$/);
+    const res = await page.request.get("/api/overview");
+    expect(res.status()).toBe(401);
+  });
+
+  test("a wrong password is refused, the right one lets you in, sign out ends the session", async ({ page }) => {
+    await page.goto("/en/login");
+    await expectAccessible(page);
+    await screenshot(page, "login-en");
+    await page.getByLabel("User name").fill(ADMIN.username);
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByText("Wrong user name or password.")).toBeVisible();
+    await expect(page).toHaveURL(/\/en\/login/);
+
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/en$/);
+    expect((await page.request.get("/api/overview")).status()).toBe(200);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/en\/login/);
+    expect((await page.request.get("/api/overview")).status()).toBe(401);
+    await page.goto("/en");
+    await expect(page).toHaveURL(/\/en\/login/);
+  });
+
+  test("after the page you wanted, sign-in takes you back there", async ({ page }) => {
+    await page.goto("/en/settings");
+    await page.getByLabel("User name").fill(ADMIN.username);
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/en\/settings$/);
+  });
+});
