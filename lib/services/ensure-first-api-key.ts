@@ -12,7 +12,7 @@ export async function ensureFirstApiKey(ctx: Ctx): Promise<string | null> {
   if (ctx.config.adminApiKey) return null;
   return ctx.db.$transaction(async (tx) => {
     // Take the write lock before looking: an advisory lock on PostgreSQL, a (no-op) write on SQLite.
-    if (ctx.config.provider === "postgresql") await tx.$queryRawUnsafe(`SELECT pg_advisory_xact_lock(${PG_FIRST_KEY_LOCK})`);
+    if (ctx.config.provider === "postgresql") await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${PG_FIRST_KEY_LOCK})`);
     else await tx.$executeRawUnsafe("UPDATE api_keys SET name = name WHERE 0 = 1");
     if ((await tx.apiKey.count()) > 0) return null;
     const created = await createApiKey({ ...ctx, db: tx as typeof ctx.db }, { name: "first admin key", scopes: ["admin"] });

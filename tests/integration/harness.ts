@@ -112,8 +112,11 @@ export async function startServer(db: TestDatabase, env: Record<string, string> 
       return fetch(url + pathname, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
     },
     stop: async () => {
+      // `next start` may wait for kept-alive connections before it exits on SIGTERM; give it 10 s, then kill it.
       child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
       await exited();
+      clearTimeout(timer);
     },
     kill: async () => {
       child.kill("SIGKILL");
