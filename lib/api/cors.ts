@@ -6,7 +6,8 @@ export function corsHeaders(allowed: string[], origin: string | null): Record<st
   return {
     "Access-Control-Allow-Origin": any ? "*" : origin,
     "Access-Control-Allow-Methods": "GET, POST, PATCH, DELETE, OPTIONS",
-    "Access-Control-Allow-Headers": "Authorization, X-API-Key, Content-Type",
+    "Access-Control-Allow-Headers": "Authorization, X-API-Key, Content-Type, Prefer",
+    "Access-Control-Expose-Headers": "Preference-Applied, Retry-After",
     "Access-Control-Max-Age": "600",
     ...(any ? {} : { Vary: "Origin" }),
   };

@@ -183,8 +183,10 @@ export class LaneSwapClient implements AsyncDisposable {
       ...(options.message != null ? { message: options.message } : {}),
       ...(options.metadata !== undefined ? { metadata: options.metadata } : {}),
     };
+    // Nobody reads a background heartbeat's answer: the server may leave the service's 100 events out of it.
+    const headers = background ? { prefer: "return=minimal" } : undefined;
     return this.#request<ServiceStatus>(
-      { method: "POST", path: `/api/services/${encodeURIComponent(serviceId)}/heartbeat`, body },
+      { method: "POST", path: `/api/services/${encodeURIComponent(serviceId)}/heartbeat`, body, headers },
       background,
     );
   }

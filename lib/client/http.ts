@@ -49,6 +49,7 @@ export type JsonRequest = {
   path: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
+  headers?: Record<string, string>;
   /** Aborts the request and any wait between retries (the client's close()). */
   signal?: AbortSignal;
   /** Background work: the waits between retries must not keep the host process alive. */
@@ -77,7 +78,7 @@ async function attemptOnce<T>(http: HttpSettings, request: JsonRequest): Promise
   for (const [key, value] of Object.entries(request.query ?? {})) {
     if (value !== undefined && value !== "") url.searchParams.set(key, String(value));
   }
-  const headers: Record<string, string> = { accept: "application/json" };
+  const headers: Record<string, string> = { accept: "application/json", ...request.headers };
   if (http.apiKey) headers.authorization = `Bearer ${http.apiKey}`;
   if (request.body !== undefined) headers["content-type"] = "application/json";
   let response: Response;

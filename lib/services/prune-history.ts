@@ -4,6 +4,9 @@ import { nowOf } from "./context";
 
 type Tx = Pick<Db, "event">;
 
+// The bounded heartbeat log is trimmed on every PRUNE_EVERY-th heartbeat of a service, not on each one.
+export const PRUNE_EVERY = 10;
+
 /** Keeps the newest `keep` heartbeats of one service; flips are kept by age, not here. */
 export async function pruneServiceHeartbeats(tx: Tx, serviceId: string, keep: number): Promise<number> {
   const oldestKept = await tx.event.findFirst({

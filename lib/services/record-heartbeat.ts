@@ -1,24 +1,30 @@
 import { v7 as uuidv7 } from "uuid";
 import { watchedDeadline } from "../core/deadline";
-import { AppError, serviceNotFound } from "../core/errors";
+import { serviceNotFound } from "../core/errors";
 import { flipForHeartbeat } from "../core/flip";
-import { METADATA_MAX_BYTES, mergeMetadata, metadataBytes, type Metadata } from "../core/metadata";
+import type { Metadata } from "../core/metadata";
 import type { HeartbeatInput } from "../core/schemas";
 import type { Status } from "../core/status";
 import type { Ctx } from "./context";
 import { nowOf, thresholdOf } from "./context";
-import { pruneServiceHeartbeats } from "./prune-history";
+import { sqliteConnection } from "../db/client";
+import { heartbeatMetadata } from "./heartbeat-metadata";
+import { PRUNE_EVERY, pruneServiceHeartbeats } from "./prune-history";
+import { recordSteadyHeartbeat } from "./record-heartbeat-sqlite";
 import { recordFlip } from "./record-flip";
 import { SERVICE_EVENTS_IN_VIEW, toServiceView, type ServiceView } from "./service-view";
 
-// The bounded heartbeat log is trimmed on every PRUNE_EVERY-th heartbeat of a service, not on each one.
-export const PRUNE_EVERY = 10;
-
-/** Records a heartbeat: updates the service, appends to its log and records a flip when the status changes. */
+/**
+ * Records a heartbeat: updates the service, appends to its log and records a flip when the status changes. Answers
+ * the service as it is now, with its newest events unless `withEvents` is false.
+ */
 export async function recordHeartbeat(
   ctx: Ctx,
-  { id, input }: { id: string; input: HeartbeatInput },
+  { id, input, withEvents = true }: { id: string; input: HeartbeatInput; withEvents?: boolean },
 ): Promise<ServiceView> {
+  const conn = sqliteConnection(ctx.db);
+  const steady = conn && recordSteadyHeartbeat(ctx, conn, { id, input, withEvents });
+  if (steady) return steady;
   const service = await ctx.db.$transaction(async (tx) => {
     // Writing first takes the row lock (PostgreSQL) or the write lock (SQLite) before we read, so concurrent
     // heartbeats to one service are applied one after another and never lose a metadata merge or a flip.
@@ -30,12 +36,7 @@ export async function recordHeartbeat(
     // Read the clock only once the lock is held, so heartbeats commit in the order of their timestamps and
     // last_heartbeat never moves backwards.
     const now = nowOf(ctx);
-    const metadata = mergeMetadata(current.metadata as Metadata, input.metadata);
-    if (input.metadata && metadataBytes(metadata) > METADATA_MAX_BYTES) {
-      throw new AppError("validation_failed", `Merged metadata would exceed ${METADATA_MAX_BYTES} bytes`, {
-        metadata: `the service's metadata merged with this heartbeat's must be at most ${METADATA_MAX_BYTES} bytes as JSON`,
-      });
-    }
+    const metadata = heartbeatMetadata(current.metadata as Metadata, input.metadata);
     const flip = flipForHeartbeat(current.status as Status, input.status);
     const updated = await tx.service.update({
       where: { id },
@@ -60,6 +61,7 @@ export async function recordHeartbeat(
     if (current.beatCount % PRUNE_EVERY === 0) await pruneServiceHeartbeats(tx, id, ctx.config.historyHeartbeats);
     return updated;
   });
+  if (!withEvents) return toServiceView(ctx, service);
   const events = await ctx.db.event.findMany({
     where: { serviceId: id },
     orderBy: { id: "desc" },

@@ -34,6 +34,7 @@ const { values: opts } = parseArgs({
     services: { type: "string", default: "200" },
     only: { type: "string", default: "empty,sqlite,postgresql" },
     "pg-url": { type: "string", default: process.env.LANESWAP_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" },
+    minimal: { type: "boolean", default: false },
     build: { type: "boolean", default: false },
     "cpu-prof-dir": { type: "string" },
     "node-arg": { type: "string", multiple: true, default: [] },
@@ -51,6 +52,8 @@ if (opts.help) {
   --only LIST         which targets, comma-separated: empty,sqlite,postgresql (default all three)
   --pg-url URL        PostgreSQL admin URL used to create/drop the benchmark database
                       (default $LANESWAP_TEST_PG_URL or postgresql://postgres@127.0.0.1:5432/postgres)
+  --minimal           send 'Prefer: return=minimal' with each heartbeat (the service without its 100 events, as
+                      the TypeScript SDK's automatic heartbeats ask); default: the compatible full answer
   --build             rebuild the LaneSwap app and the empty app first (otherwise only when a build is missing)
   --cpu-prof-dir DIR  run each server under node --cpu-prof and write the profiles to DIR
   --node-arg ARG      an extra node option for the servers (repeatable), e.g. --node-arg=--require=./probe.cjs
@@ -700,7 +703,8 @@ async function benchLaneSwap(provider: "sqlite" | "postgresql", appDir: string):
         );
       }
       const paths = ids.map((id) => `/api/services/${id}/heartbeat`);
-      m = await measure(provider, server, { url: server.url, method: "POST", headers, body: HEARTBEAT_BODY, paths });
+      const load = { ...headers, ...(opts.minimal ? { prefer: "return=minimal" } : {}) };
+      m = await measure(provider, server, { url: server.url, method: "POST", headers: load, body: HEARTBEAT_BODY, paths });
     } finally {
       await server.stop();
     }
@@ -821,7 +825,14 @@ async function main(): Promise<number> {
     command: `npx tsx scripts/bench/ingest.ts${process.argv.slice(2).length ? " " + process.argv.slice(2).join(" ") : ""}`,
     date: startedAt.toISOString(),
     machine: machine(),
-    settings: { durationSeconds: DURATION, warmupSeconds: WARMUP, connections: CONNECTIONS, services: SERVICES, body: HEARTBEAT_BODY },
+    settings: {
+      durationSeconds: DURATION,
+      warmupSeconds: WARMUP,
+      connections: CONNECTIONS,
+      services: SERVICES,
+      body: HEARTBEAT_BODY,
+      response: opts.minimal ? "minimal (Prefer: return=minimal)" : "full (with the newest 100 events)",
+    },
     laneswapBuild: main ? { buildId: main.buildId, builtAt: main.builtAt } : null,
     results,
     ratios,
@@ -848,7 +859,7 @@ async function main(): Promise<number> {
       "",
       `Heartbeat ingest — ${report.date}`,
       `Machine: ${mc.cpuModel}, ${mc.cores} cores, ${mc.totalMemoryGb} GB RAM, Node ${mc.node}, ${mc.platform}`,
-      `Load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s measured per target, ${SERVICES} services in rotation, loopback (load generator on the same machine)`,
+      `Load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s measured per target, ${SERVICES} services in rotation, loopback (load generator on the same machine); heartbeat answers: ${report.settings.response}`,
       "",
       table(rows),
       "",

@@ -243,6 +243,28 @@ describe.each(PROVIDERS)("service API on %s", (provider) => {
     expect(await getSvc(s(), id)).toEqual(body);
   });
 
+  it("a steady heartbeat answers the same as GET; 'Prefer: return=minimal' leaves the events out", async () => {
+    const id = uniqueId();
+    await register(s(), { service_name: "Minimal", service_id: id });
+    await beat(s(), id, { status: "warning" });
+    const full = await beat(s(), id, { status: "warning", message: "still", metadata: { n: 2 } });
+    expectServiceShape(full, true);
+    expect(full.events).toHaveLength(3);
+    expect(await getSvc(s(), id)).toEqual(full);
+    const res = await s().api(`/api/services/${id}/heartbeat`, {
+      method: "POST",
+      body: JSON.stringify({ status: "warning", message: "quiet" }),
+      headers: { "content-type": "application/json", prefer: "return=minimal" },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("preference-applied")).toBe("return=minimal");
+    const minimal = (await res.json()) as Svc;
+    expectServiceShape(minimal, false);
+    const { events, ...rest } = await getSvc(s(), id);
+    expect(events).toHaveLength(4);
+    expect(minimal).toEqual(rest);
+  });
+
   it("a heartbeat with an empty JSON body defaults to healthy", async () => {
     const id = uniqueId();
     await register(s(), { service_name: "Empty body", service_id: id });

@@ -160,10 +160,12 @@ describe("LaneSwapClient over HTTP", () => {
 
   it("automatic heartbeats repeat the last status, skip while one is in flight, and report failures", async () => {
     const bodies: unknown[] = [];
+    const prefers: (string | undefined)[] = [];
     let answer = true;
     const { url } = await serve((req, res, body) => {
       if (req.url === "/api/services") return json(res, 200, { service_id: JSON.parse(body).service_id });
       bodies.push(JSON.parse(body));
+      prefers.push(req.headers.prefer);
       if (!answer) return; // hangs until the client's timeout
       json(res, 200, { id: "x" });
     });
@@ -179,9 +181,14 @@ describe("LaneSwapClient over HTTP", () => {
     });
     expect(await client.connect()).toBe("auto-1");
     expect(await client.connect()).toBe("auto-1");
-    await client.sendHeartbeat({ status: "degraded", message: "slow disk" });
+    await client.sendHeartbeat({ status: "degraded", message: "slow disk", metadata: { explicit: true } });
     await new Promise((r) => setTimeout(r, 200));
     expect(bodies.at(-1)).toEqual({ status: "degraded", message: "slow disk" });
+    // The answer to an explicit heartbeat is returned (with its events); automatic ones ask for the short answer.
+    const explicit = bodies.findIndex((b) => (b as { metadata?: unknown }).metadata !== undefined);
+    expect(prefers[explicit]).toBeUndefined();
+    expect(prefers.filter((_, i) => i !== explicit)).not.toHaveLength(0);
+    expect(new Set(prefers.filter((_, i) => i !== explicit))).toEqual(new Set(["return=minimal"]));
     answer = false;
     const before = bodies.length;
     await new Promise((r) => setTimeout(r, 450));
@@ -227,7 +234,7 @@ describe("startIfNeeded's default command", () => {
   it("runs this package's laneswap bin (through tsx for TypeScript), else npm start, on the URL's port", () => {
     const command = defaultStartCommand(8123)!;
     // The package's own folder: the repository the tests run in.
-    expect(realpathSync(command.cwd)).toBe(realpathSync(process.cwd()));
+    expect(realpathSync(command.cwd!)).toBe(realpathSync(process.cwd()));
     expect(command.env).toEqual({ PORT: "8123" });
     const text = [command.command, ...command.args].join(" ");
     expect(text).toMatch(/ server --port 8123$|^npm start$/);

@@ -1,0 +1,161 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { AppError } from "../../lib/core/errors";
+import { sqliteConnection } from "../../lib/db/client";
+import { sweepStale } from "../../lib/monitor/sweep-stale";
+import type { Ctx } from "../../lib/services/context";
+import { getService } from "../../lib/services/get-service";
+import { recordHeartbeat } from "../../lib/services/record-heartbeat";
+import { recordSteadyHeartbeat } from "../../lib/services/record-heartbeat-sqlite";
+import { registerService } from "../../lib/services/register-service";
+import { JSON_TEXT, type ServiceView } from "../../lib/services/service-view";
+import { PROVIDERS } from "./harness";
+import { monitorCtx, type MonitorContext } from "./monitor-context";
+
+// A heartbeat that keeps the status takes the steady path (one synchronous statement batch on SQLite); one that
+// changes it takes the Prisma path, which also writes the flip. Whichever path ran, the stored rows and the answer
+// must be the same, and bad input must change nothing.
+
+const SECOND = 1000;
+const serialised = (view: ServiceView) => (view as { [JSON_TEXT]?: () => string })[JSON_TEXT]?.() ?? JSON.stringify(view);
+
+describe.each(PROVIDERS)("heartbeat paths on %s", (provider) => {
+  let m: MonitorContext;
+  let ctx: Ctx;
+
+  beforeEach(async () => {
+    m = await monitorCtx(provider, { HISTORY_HEARTBEATS: "5", HEARTBEAT_STALE_THRESHOLD: "30" });
+    ctx = m.ctx;
+    await registerService(ctx, { service_name: "API", service_id: "api", metadata: { region: "eu" } });
+  });
+  afterEach(() => m.drop());
+
+  const beat = (input: Parameters<typeof recordHeartbeat>[1]["input"], withEvents?: boolean) =>
+    recordHeartbeat(ctx, { id: "api", input, withEvents });
+
+  it("answers exactly what GET /api/services/{id} answers, events oldest first, flips included", async () => {
+    await beat({ status: "degraded", message: 'quotes " and ünïcode\nnew line' });
+    let view!: ServiceView;
+    for (let i = 0; i < 3; i++) {
+      m.clock.advance(SECOND);
+      view = await beat({ status: "degraded", message: i === 1 ? null : `beat ${i}`, metadata: { disk: 90 + i } });
+    }
+    const stored = await getService(ctx, { id: "api" });
+    expect(serialised(view)).toBe(JSON.stringify(stored));
+    expect(JSON.stringify(view)).toBe(JSON.stringify(stored));
+    expect(view.events!.map((e) => `${e.type}:${e.status}`)).toEqual([
+      "heartbeat:degraded",
+      "flip:degraded",
+      "heartbeat:degraded",
+      "heartbeat:degraded",
+      "heartbeat:degraded",
+    ]);
+    expect(view.events![1]).toMatchObject({ from: "unknown", reason: "heartbeat" });
+    expect(view.metadata).toEqual({ region: "eu", disk: 92 });
+    expect(view.last_heartbeat).toBe(m.clock.now().toISOString());
+  });
+
+  it("leaves the events out when asked, and stores the same", async () => {
+    await beat({ status: "healthy" });
+    const view = await beat({ status: "healthy", message: "quiet" }, false);
+    expect(view).not.toHaveProperty("events");
+    const { events, ...rest } = await getService(ctx, { id: "api" });
+    expect(events).toHaveLength(3);
+    expect(JSON.stringify(view)).toBe(JSON.stringify(rest));
+  });
+
+  it("keeps the newest HISTORY_HEARTBEATS heartbeats and every flip", async () => {
+    for (let i = 0; i < 23; i++) {
+      m.clock.advance(SECOND);
+      await beat({ status: i < 12 ? "healthy" : "error", message: `beat ${i}` });
+    }
+    const rows = await ctx.db.event.findMany({ where: { serviceId: "api" }, orderBy: { id: "asc" } });
+    const heartbeats = rows.filter((r) => r.type === "heartbeat");
+    expect(rows.filter((r) => r.type === "flip").map((r) => r.status)).toEqual(["healthy", "error"]);
+    // Trimmed on every 10th heartbeat: between HISTORY_HEARTBEATS and HISTORY_HEARTBEATS + 9 remain, the newest.
+    expect(heartbeats.length).toBeGreaterThanOrEqual(5);
+    expect(heartbeats.length).toBeLessThan(5 + 10);
+    expect(heartbeats.at(-1)!.message).toBe("beat 22");
+    expect((await ctx.db.service.findUniqueOrThrow({ where: { id: "api" } })).beatCount).toBe(23);
+  });
+
+  it("moves the deadline so the monitor flips the service exactly when it passes", async () => {
+    await beat({ status: "healthy" });
+    m.clock.advance(20 * SECOND);
+    await beat({ status: "healthy" });
+    const service = await ctx.db.service.findUniqueOrThrow({ where: { id: "api" } });
+    expect(service.deadline?.toISOString()).toBe(new Date(m.clock.now().getTime() + 30 * SECOND).toISOString());
+    m.clock.advance(30 * SECOND - 1);
+    expect((await sweepStale(ctx)).marked).toBe(0);
+    m.clock.advance(1);
+    expect((await sweepStale(ctx)).marked).toBe(1);
+    // Stale, then a heartbeat: a recovery flip, through the Prisma path.
+    const back = await beat({ status: "healthy", message: "back" });
+    expect(back.events!.at(-1)).toMatchObject({ type: "flip", from: "stale", status: "healthy", reason: "recovered" });
+  });
+
+  it("refuses metadata that would grow past the limit and changes nothing", async () => {
+    await beat({ status: "healthy", metadata: { a: "x".repeat(9000) } });
+    const before = await getService(ctx, { id: "api" });
+    const error = await beat({ status: "healthy", metadata: { b: "y".repeat(9000) } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe("validation_failed");
+    expect(JSON.stringify(await getService(ctx, { id: "api" }))).toBe(JSON.stringify(before));
+  });
+
+  it("answers 404 for an unknown service and writes nothing", async () => {
+    const error = await recordHeartbeat(ctx, { id: "nope", input: { status: "healthy" } }).catch((e: unknown) => e);
+    expect((error as AppError).code).toBe("not_found");
+    expect(await ctx.db.event.count({ where: { serviceId: "nope" } })).toBe(0);
+  });
+
+  it.runIf(provider === "sqlite")("stores dates exactly as Prisma does, so both compare as text", async () => {
+    await beat({ status: "healthy" }); // the first heartbeat flips: the Prisma path
+    m.clock.advance(SECOND);
+    await beat({ status: "healthy" }); // the steady path
+    const raw = await ctx.db.$queryRawUnsafe<{ type: string; at: string }[]>(
+      `SELECT type, at || '' AS at FROM events WHERE service_id = 'api' ORDER BY id`,
+    );
+    const [service] = await ctx.db.$queryRawUnsafe<{ last_heartbeat: string; updated_at: string; deadline: string }[]>(
+      `SELECT last_heartbeat || '' AS last_heartbeat, updated_at || '' AS updated_at, deadline || '' AS deadline
+       FROM services WHERE id = 'api'`,
+    );
+    const format = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/;
+    for (const value of [...raw.map((r) => r.at), service.last_heartbeat, service.updated_at, service.deadline]) {
+      expect(value).toMatch(format);
+    }
+    expect(raw.map((r) => r.type)).toEqual(["heartbeat", "flip", "heartbeat"]);
+  });
+
+  it.runIf(provider === "sqlite")("steps aside for a flip and while a Prisma transaction holds the connection", async () => {
+    const conn = sqliteConnection(ctx.db)!;
+    expect(conn).not.toBeNull();
+    await beat({ status: "healthy" });
+    const count = () => ctx.db.event.count({ where: { serviceId: "api" } });
+    // A status change is the Prisma path's: nothing written here.
+    expect(recordSteadyHeartbeat(ctx, conn, { id: "api", input: { status: "error" }, withEvents: true })).toBeNull();
+    expect(await count()).toBe(2);
+
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inside!: () => void;
+    const entered = new Promise<void>((resolve) => (inside = resolve));
+    const transaction = ctx.db.$transaction(async (tx) => {
+      await tx.service.update({ where: { id: "api" }, data: { name: "API (renamed)" } });
+      inside();
+      await held;
+    });
+    await entered;
+    expect(recordSteadyHeartbeat(ctx, conn, { id: "api", input: { status: "healthy" }, withEvents: true })).toBeNull();
+    // The heartbeat waits for the transaction, then is recorded after it.
+    let done = false;
+    const heartbeat = beat({ status: "healthy", message: "after" }).then((v) => ((done = true), v));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toBe(false);
+    release();
+    await transaction;
+    const view = await heartbeat;
+    expect(view.name).toBe("API (renamed)");
+    expect(view.message).toBe("after");
+    expect(await count()).toBe(3);
+  });
+});
