@@ -3,6 +3,7 @@ import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type BetterSqlite3 from "better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type pg from "pg";
 import type { Config } from "../config";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
@@ -22,27 +23,31 @@ const transactionOptions = { maxWait: 15_000, timeout: 20_000 };
 
 export async function createDb(config: Pick<Config, "databaseUrl" | "provider">): Promise<Db> {
   if (config.provider === "postgresql") {
-    const adapter = new PrismaPg({ connectionString: config.databaseUrl, max: 10 });
-    return new PostgresClient({ adapter, transactionOptions }) as unknown as Db;
+    const adapter = new PrismaPg({ connectionString: config.databaseUrl, max: 10 }) as unknown as AdapterFactory;
+    return withDriver(adapter, (factory) => new PostgresClient({ adapter: factory as unknown as PrismaPg, transactionOptions }) as unknown as Db);
   }
   const file = sqliteFilePath(config.databaseUrl);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const adapter = capturingConnection(new PrismaBetterSqlite3({ url: file, timeout: 15_000 }));
-  const db = new SqliteClient({ adapter: adapter.factory, transactionOptions });
+  const adapter = new PrismaBetterSqlite3({ url: file, timeout: 15_000 });
+  const db = withDriver(adapter, (factory) => new SqliteClient({ adapter: factory as unknown as PrismaBetterSqlite3, transactionOptions }));
   // One connection per process: WAL lets readers run beside the writer; NORMAL keeps every committed
   // transaction across a process crash (only a power cut can lose the last ones).
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
   await db.$executeRawUnsafe("PRAGMA busy_timeout = 15000");
-  (db as unknown as Record<symbol, unknown>)[CONNECTION] = adapter.connection;
   return db;
 }
 
-type SqliteFactory = Pick<PrismaBetterSqlite3, "provider" | "adapterName" | "connect" | "connectToShadowDb">;
-// A registered symbol, not a module-level map: Next.js may bundle this module more than once, and the client
-// created by one copy is used through another.
-const CONNECTION = Symbol.for("laneswap.sqliteConnection");
+// The driver under Prisma, for the few hot statements that are worth writing by hand (lib/services/*-direct.ts).
+// Kept under a registered symbol, not in a module-level map: Next.js may bundle this module more than once, and
+// the client created by one copy is used through another.
+const DRIVER = Symbol.for("laneswap.driver");
+type Driver = { sqlite: BetterSqlite3.Database | null; pool: pg.Pool | null };
+
+function driverOf(db: Db): Driver | undefined {
+  return (db as unknown as Record<symbol, Driver | undefined>)[DRIVER];
+}
 
 /**
  * The better-sqlite3 connection under a SQLite client, or null (PostgreSQL, or not connected). It is the very
@@ -50,25 +55,35 @@ const CONNECTION = Symbol.for("laneswap.sqliteConnection");
  * it and only while `inTransaction` is false (Prisma's interactive transactions hold it across awaits).
  */
 export function sqliteConnection(db: Db): BetterSqlite3.Database | null {
-  const connection = (db as unknown as Record<symbol, (() => BetterSqlite3.Database | null) | undefined>)[CONNECTION]?.();
+  const connection = driverOf(db)?.sqlite;
   return connection?.open ? connection : null;
 }
 
-// Prisma's adapter keeps its better-sqlite3 handle on the adapter it returns from connect(); this factory hands
-// Prisma that adapter unchanged and remembers the handle.
-function capturingConnection(inner: PrismaBetterSqlite3): { factory: SqliteFactory; connection: () => BetterSqlite3.Database | null } {
-  let current: BetterSqlite3.Database | null = null;
-  const factory: SqliteFactory = {
+/** The node-postgres pool under a PostgreSQL client (Prisma's own), or null (SQLite, or not connected yet). */
+export function pgPool(db: Db): pg.Pool | null {
+  return driverOf(db)?.pool ?? null;
+}
+
+type AdapterFactory = Pick<PrismaBetterSqlite3, "provider" | "adapterName" | "connect" | "connectToShadowDb">;
+
+// Prisma's adapters keep their driver handle on the adapter they return from connect(); this factory hands Prisma
+// that adapter unchanged and remembers the handle.
+function withDriver<C>(inner: AdapterFactory, build: (factory: AdapterFactory) => C): C {
+  const driver: Driver = { sqlite: null, pool: null };
+  const factory: AdapterFactory = {
     provider: inner.provider,
     adapterName: inner.adapterName,
     connect: async () => {
       const adapter = await inner.connect();
-      current = (adapter as unknown as { client: BetterSqlite3.Database }).client;
+      if (inner.provider === "sqlite") driver.sqlite = (adapter as unknown as { client: BetterSqlite3.Database }).client;
+      else driver.pool = (adapter as unknown as { underlyingDriver(): pg.Pool }).underlyingDriver();
       return adapter;
     },
     connectToShadowDb: () => inner.connectToShadowDb(),
   };
-  return { factory, connection: () => current };
+  const client = build(factory);
+  (client as unknown as Record<symbol, Driver>)[DRIVER] = driver;
+  return client;
 }
 
 const globalForDb = globalThis as unknown as { laneswapDb?: Promise<Db> };

@@ -7,9 +7,10 @@ import type { HeartbeatInput } from "../core/schemas";
 import type { Status } from "../core/status";
 import type { Ctx } from "./context";
 import { nowOf, thresholdOf } from "./context";
-import { sqliteConnection } from "../db/client";
+import { pgPool, sqliteConnection } from "../db/client";
 import { heartbeatMetadata } from "./heartbeat-metadata";
 import { PRUNE_EVERY, pruneServiceHeartbeats } from "./prune-history";
+import { recordSteadyHeartbeatPg } from "./record-heartbeat-postgres";
 import { recordSteadyHeartbeat } from "./record-heartbeat-sqlite";
 import { recordFlip } from "./record-flip";
 import { SERVICE_EVENTS_IN_VIEW, toServiceView, type ServiceView } from "./service-view";
@@ -22,8 +23,7 @@ export async function recordHeartbeat(
   ctx: Ctx,
   { id, input, withEvents = true }: { id: string; input: HeartbeatInput; withEvents?: boolean },
 ): Promise<ServiceView> {
-  const conn = sqliteConnection(ctx.db);
-  const steady = conn && recordSteadyHeartbeat(ctx, conn, { id, input, withEvents });
+  const steady = await recordSteady(ctx, { id, input, withEvents });
   if (steady) return steady;
   const service = await ctx.db.$transaction(async (tx) => {
     // Writing first takes the row lock (PostgreSQL) or the write lock (SQLite) before we read, so concurrent
@@ -68,4 +68,12 @@ export async function recordHeartbeat(
     take: SERVICE_EVENTS_IN_VIEW,
   });
   return toServiceView(ctx, service, events);
+}
+
+// Most heartbeats repeat the status: those take a hand-written path on the driver under Prisma (null: not this one).
+function recordSteady(ctx: Ctx, request: { id: string; input: HeartbeatInput; withEvents: boolean }) {
+  const conn = sqliteConnection(ctx.db);
+  if (conn) return recordSteadyHeartbeat(ctx, conn, request);
+  const pool = pgPool(ctx.db);
+  return pool ? recordSteadyHeartbeatPg(ctx, pool, request) : null;
 }

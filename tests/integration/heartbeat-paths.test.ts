@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "../../lib/core/errors";
-import { sqliteConnection } from "../../lib/db/client";
+import { pgPool, sqliteConnection } from "../../lib/db/client";
 import { sweepStale } from "../../lib/monitor/sweep-stale";
 import type { Ctx } from "../../lib/services/context";
 import { getService } from "../../lib/services/get-service";
 import { recordHeartbeat } from "../../lib/services/record-heartbeat";
+import { recordSteadyHeartbeatPg } from "../../lib/services/record-heartbeat-postgres";
 import { recordSteadyHeartbeat } from "../../lib/services/record-heartbeat-sqlite";
 import { registerService } from "../../lib/services/register-service";
 import { JSON_TEXT, type ServiceView } from "../../lib/services/service-view";
@@ -39,12 +40,15 @@ describe.each(PROVIDERS)("heartbeat paths on %s", (provider) => {
       m.clock.advance(SECOND);
       view = await beat({ status: "degraded", message: i === 1 ? null : `beat ${i}`, metadata: { disk: 90 + i } });
     }
+    m.clock.advance(SECOND);
+    view = await beat({ status: "degraded", message: "ünïcode \u0001 \\ / \"q\"" });
     const stored = await getService(ctx, { id: "api" });
     expect(serialised(view)).toBe(JSON.stringify(stored));
     expect(JSON.stringify(view)).toBe(JSON.stringify(stored));
     expect(view.events!.map((e) => `${e.type}:${e.status}`)).toEqual([
       "heartbeat:degraded",
       "flip:degraded",
+      "heartbeat:degraded",
       "heartbeat:degraded",
       "heartbeat:degraded",
       "heartbeat:degraded",
@@ -157,5 +161,28 @@ describe.each(PROVIDERS)("heartbeat paths on %s", (provider) => {
     expect(view.name).toBe("API (renamed)");
     expect(view.message).toBe("after");
     expect(await count()).toBe(3);
+  });
+
+  it.runIf(provider === "postgresql")("takes one statement for a steady beat and steps aside for a flip or metadata", async () => {
+    await beat({ status: "healthy" });
+    const pool = pgPool(ctx.db)!;
+    expect(pool).not.toBeNull();
+    const count = () => ctx.db.event.count({ where: { serviceId: "api" } });
+    const steady = (input: Parameters<typeof recordHeartbeat>[1]["input"]) =>
+      recordSteadyHeartbeatPg(ctx, pool, { id: "api", input, withEvents: true });
+    expect(await steady({ status: "error" })).toBeNull();
+    expect(await steady({ status: "healthy", metadata: { a: 1 } })).toBeNull();
+    expect(await count()).toBe(2);
+    m.clock.advance(SECOND);
+    const view = await steady({ status: "healthy", message: "one statement" });
+    expect(view?.events).toHaveLength(3);
+    expect(JSON.stringify(view)).toBe(JSON.stringify(await getService(ctx, { id: "api" })));
+    // Heartbeats racing on one service: all recorded, and last_heartbeat never goes back.
+    const times = Array.from({ length: 20 }, (_, i) => new Date(m.clock.now().getTime() + 1000 + i));
+    await Promise.all(times.map((t, i) => recordSteadyHeartbeatPg({ ...ctx, now: () => t }, pool, { id: "api", input: { status: "healthy", message: `r${i}` }, withEvents: false })));
+    const row = await ctx.db.service.findUniqueOrThrow({ where: { id: "api" } });
+    expect(row.beatCount).toBe(22);
+    expect(row.lastHeartbeat?.toISOString()).toBe(times.at(-1)!.toISOString());
+    expect(await count()).toBeGreaterThanOrEqual(6);
   });
 });
