@@ -21,37 +21,33 @@ export async function claimDue(ctx: Ctx, options: { workerId: string; batch: num
   const now = nowOf(ctx);
   // Long enough for a send that runs into its timeout to be settled; a killed worker's claims free up after it.
   const leaseMs = 2 * ctx.config.delivery.timeoutMs + 5_000;
-  const lanes = await ctx.db.delivery.groupBy({
-    by: ["channelId", "serviceId"],
-    where: { status: "pending" },
-    _min: { id: true },
-  });
-  if (lanes.length === 0) return [];
-  const heads = lanes.map((l) => l._min.id!).filter(Boolean);
-  const candidates = await ctx.db.delivery.findMany({
-    where: {
-      id: { in: heads },
-      nextAttemptAt: { lte: now },
-      OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
-      channel: { enabled: true, brokenAt: null, OR: [{ pausedUntil: null }, { pausedUntil: { lte: now } }] },
-    },
-    orderBy: { id: "asc" },
-    take: options.batch,
-    include: { channel: true },
-  });
-  if (candidates.length === 0) return [];
-  // One conditional update claims the whole batch under a token unique to this pass; what carries the token
-  // afterwards is what this worker won.
+  // The due lane heads, oldest first: pending, due, not held by a live claim, on a usable channel, and with no
+  // older pending delivery in the same lane (the index on channel_id, service_id, status, id answers that). Reads
+  // only as many rows as it returns, however long the outbox is.
+  const heads = await ctx.db.$queryRaw<{ id: string }[]>`
+    SELECT d.id FROM deliveries d JOIN channels c ON c.id = d.channel_id
+    WHERE d.status = 'pending' AND d.next_attempt_at <= ${now}
+      AND (d.locked_until IS NULL OR d.locked_until < ${now})
+      AND c.enabled = ${true} AND c.broken_at IS NULL AND (c.paused_until IS NULL OR c.paused_until <= ${now})
+      AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.channel_id = d.channel_id AND p.service_id = d.service_id
+                      AND p.status = 'pending' AND p.id < d.id)
+    ORDER BY d.id LIMIT ${options.batch}`;
+  if (heads.length === 0) return [];
+  // One conditional update claims the whole batch under a token unique to this pass; what it returns is what this
+  // worker won (another worker's pass may have taken some first).
   const token = `${options.workerId}:${++passes}`;
-  await ctx.db.delivery.updateMany({
-    where: { id: { in: candidates.map((d) => d.id) }, status: "pending", OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
+  const won = await ctx.db.delivery.updateManyAndReturn({
+    where: { id: { in: heads.map((h) => h.id) }, status: "pending", OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
     data: { lockedBy: token, lockedUntil: new Date(now.getTime() + leaseMs) },
   });
-  const won = new Set(
-    (await ctx.db.delivery.findMany({ where: { lockedBy: token }, select: { id: true } })).map((d) => d.id),
+  if (won.length === 0) return [];
+  const channels = new Map(
+    (await ctx.db.channel.findMany({ where: { id: { in: [...new Set(won.map((d) => d.channelId))] } } })).map((c) => [c.id, c]),
   );
-  const claimed = candidates.filter((d) => won.has(d.id)).map((d) => ({ ...d, lockedBy: token }));
-  return claimed;
+  return won
+    .filter((d) => channels.has(d.channelId))
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .map((d) => ({ ...d, lockedBy: token, channel: channels.get(d.channelId)! }));
 }
 
 /** Sends one claimed delivery with the timeout and records the outcome. */
@@ -100,7 +96,7 @@ async function settle(
   const release = { lockedBy: null, lockedUntil: null, attempts };
   if (result.ok) {
     stats.sent += 1;
-    await ctx.db.delivery.updateMany({ where: mine, data: { ...release, status: "sent", sentAt: now, lastError: null } });
+    await markSent(ctx, delivery.id, delivery.lockedBy);
     return;
   }
   const error = result.error.slice(0, 1000);
@@ -126,4 +122,31 @@ async function settle(
     ...(result.retryAfterMs ? [ctx.db.channel.updateMany({ where: { id: delivery.channelId }, data: { pausedUntil: retryAt } })] : []),
     ctx.db.delivery.updateMany({ where: mine, data: { ...release, nextAttemptAt: retryAt, lastError: error } }),
   ]);
+}
+
+// Successes settled in the same turn of the event loop are recorded by one statement per claim pass: under a burst
+// that is one write for dozens of webhooks. A lane's next delivery is claimed only once its head is marked sent.
+type SentBatch = { ids: string[]; done: Promise<void> };
+const sentBatches = new WeakMap<Ctx["db"], Map<string, SentBatch>>();
+
+function markSent(ctx: Ctx, id: string, token: string): Promise<void> {
+  let byToken = sentBatches.get(ctx.db);
+  if (!byToken) sentBatches.set(ctx.db, (byToken = new Map()));
+  let batch = byToken.get(token);
+  if (!batch) {
+    const ids: string[] = [];
+    const pending = byToken;
+    const done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      pending.delete(token);
+      // Settled only while still ours: a delivery whose lease ran out and was taken over is left to its new owner.
+      await ctx.db.delivery.updateMany({
+        where: { id: { in: ids }, lockedBy: token },
+        data: { status: "sent", sentAt: nowOf(ctx), lastError: null, lockedBy: null, lockedUntil: null, attempts: { increment: 1 } },
+      });
+    });
+    batch = { ids, done };
+    byToken.set(token, batch);
+  }
+  batch.ids.push(id);
+  return batch.done;
 }

@@ -17,7 +17,7 @@ import { nextDeadline, sweepStale, type SweepResult } from "./sweep-stale";
 // process); it bounds detection lateness whatever HEARTBEAT_CHECK_INTERVAL says.
 const DEADLINE_POLL_MS = 250;
 const DELIVERY_POLL_MS = 200;
-const MAX_IN_FLIGHT = 32;
+const MAX_IN_FLIGHT = 64;
 const LIVENESS_EVERY_MS = 5_000;
 const PRUNE_EVERY_MS = 3_600_000;
 const ERROR_BACKOFF_MS = 1_000;
@@ -85,8 +85,10 @@ export class MonitorWorker {
   }
 
   /**
-   * Keeps up to MAX_IN_FLIGHT sends going; a new pass claims as soon as there is room, so a channel that hangs
-   * until its timeout holds up only its own deliveries.
+   * Keeps up to MAX_IN_FLIGHT sends going. A pass claims once half the slots are free (or nothing is in flight), so
+   * passes stay few under a burst, and a channel that hangs until its timeout holds up only its own deliveries.
+   * With nothing to claim it waits for the next poll, this worker's own sweep, or a send settling (which may free
+   * the next delivery of its lane).
    */
   private async deliveryLoop(signal: AbortSignal): Promise<void> {
     const inFlight = new Set<Promise<void>>();
@@ -94,7 +96,11 @@ export class MonitorWorker {
     while (!signal.aborted) {
       try {
         const room = MAX_IN_FLIGHT - inFlight.size;
-        const claimed = room > 0 ? await claimDue(this.ctx, { workerId: this.id, batch: room }) : [];
+        if (room < MAX_IN_FLIGHT / 2) {
+          await Promise.race(inFlight);
+          continue;
+        }
+        const claimed = await claimDue(this.ctx, { workerId: this.id, batch: room });
         for (const delivery of claimed) {
           const send: Promise<void> = sendClaimed(this.ctx, { delivery, workerId: this.id, notifierFor: (c) => this.notifierFor(c), stats })
             .catch((error) => this.events.onError?.("delivery", error))
@@ -106,6 +112,7 @@ export class MonitorWorker {
           await new Promise<void>((resolve) => {
             this.wakeDelivery = resolve;
             void pause(DELIVERY_POLL_MS, signal).then(resolve);
+            for (const send of inFlight) void send.then(resolve);
           });
           this.wakeDelivery = undefined;
         }
