@@ -27,7 +27,12 @@ export async function sweepStale(
     });
     result.due += due.length;
     const byStatus = new Map<string, string[]>();
-    for (const d of due) if (flipForDeadline(d.status as Status)) byStatus.set(d.status, [...(byStatus.get(d.status) ?? []), d.id]);
+    for (const d of due) {
+      if (!flipForDeadline(d.status as Status)) continue;
+      const ids = byStatus.get(d.status);
+      if (ids) ids.push(d.id);
+      else byStatus.set(d.status, [d.id]);
+    }
     const claimed = await ctx.db.$transaction(async (tx) => {
       const rows = [];
       for (const [status, ids] of byStatus) {

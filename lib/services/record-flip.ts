@@ -51,7 +51,9 @@ export async function recordFlips(tx: Tx, ctx: Ctx, { flips, at }: { flips: Flip
     const count = flipsInWindow.get(service.id) ?? 0;
     const decision = decideFlipAlert({ flip, paused: service.paused, flapping: service.flappingSince !== null, flipsInWindow: count, policy });
     const reminder = service.paused ? null : (nextReminderAt(flip.to, at, policy)?.getTime() ?? null);
-    reminderAt.set(reminder, [...(reminderAt.get(reminder) ?? []), service.id]);
+    const sameTime = reminderAt.get(reminder);
+    if (sameTime) sameTime.push(service.id);
+    else reminderAt.set(reminder, [service.id]);
     if (decision.action === "notify") notices.push({ kind: "flip", eventId, service, ...notice, at });
     if (decision.action === "start-flapping") {
       startFlapping.push(service.id);
