@@ -25,6 +25,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { abort, cleanup, guardRun, log, onCleanup, positiveInt, sleep } from "./common";
 import { parseConfig, type Config } from "../../lib/config";
 import { createDb, type Db } from "../../lib/db/client";
 import { applyMigrations } from "../../lib/db/migrate";
@@ -74,15 +75,6 @@ if (opts.help) {
   process.exit(0);
 }
 
-function positiveInt(name: string, raw: string, max: number): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max) {
-    console.error(`--${name} must be an integer from 1 to ${max} (got ${raw})`);
-    process.exit(2);
-  }
-  return n;
-}
-
 const SERVICES = {
   sqlite: positiveInt("sqlite-services", opts["sqlite-services"]!, 200_000),
   postgresql: positiveInt("pg-services", opts["pg-services"]!, 200_000),
@@ -111,38 +103,12 @@ for (const t of TARGETS) {
 const TARGET = { latenessP99Ms: 1000, sweepMs: 50, flipToWebhookP99Ms: 2000 };
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const log = (...args: unknown[]) => console.error("[bench]", ...args);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Clean-up: every process, connection and database registers how to remove itself.
 
-const cleanups: (() => Promise<void>)[] = [];
-let cleaningUp: Promise<void> | null = null;
-
-function cleanup(): Promise<void> {
-  cleaningUp ??= (async () => {
-    while (cleanups.length) {
-      const fn = cleanups.pop()!;
-      await fn().catch((e) => log("clean-up step failed:", (e as Error).message));
-    }
-  })();
-  return cleaningUp;
-}
-
-async function abort(reason: string, code: number): Promise<never> {
-  log(reason);
-  await cleanup();
-  process.exit(code);
-}
-
-process.on("SIGINT", () => void abort("interrupted; cleaning up", 130));
-process.on("SIGTERM", () => void abort("terminated; cleaning up", 143));
-process.on("uncaughtException", (e) => void abort(`uncaught: ${e.stack ?? e}`, 1));
-process.on("unhandledRejection", (e) => void abort(`unhandled rejection: ${(e as Error)?.stack ?? e}`, 1));
-
 const budgetMs = TARGETS.reduce((ms, t) => ms + LEAD_MS + SPAN_MS + GRACE_MS + 180_000 + SERVICES[t] * 5, 60_000);
-const watchdog = setTimeout(() => void abort(`run exceeded its ${Math.round(budgetMs / 1000)} s budget; aborting`, 1), budgetMs);
+const watchdog = guardRun(budgetMs);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Statistics
@@ -186,7 +152,7 @@ async function createDatabase(provider: Provider): Promise<BenchDb> {
     removedDir = true;
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
-  cleanups.push(rmDir);
+  onCleanup(rmDir);
   if (provider === "sqlite") return { provider, url: `file:${path.join(dataDir, "laneswap.db")}`, dataDir, drop: rmDir };
   const name = `laneswap_bench_detect_${process.pid}_${randomBytes(4).toString("hex")}`;
   await adminQuery(`CREATE DATABASE ${name}`);
@@ -196,7 +162,7 @@ async function createDatabase(provider: Provider): Promise<BenchDb> {
     dropped = true;
     await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   };
-  cleanups.push(drop);
+  onCleanup(drop);
   return {
     provider,
     url: databaseUrlFor(name),
@@ -316,7 +282,7 @@ function startWorker(db: BenchDb): WorkerProc {
       signal("SIGKILL");
       return { ...(await exited), ms: Date.now() - t0 };
     })());
-  cleanups.push(async () => void (await stop()));
+  onCleanup(async () => void (await stop()));
   return { pid: child.pid!, output: () => out, started, stop };
 }
 
@@ -347,7 +313,7 @@ async function startReceiver(): Promise<Receiver> {
     closed = true;
     await fake.close();
   };
-  cleanups.push(close);
+  onCleanup(close);
   return {
     url: fake.url,
     arrivals: () => fake.received.map((r) => ({ at: r.at, name: serviceNameOf(r.body) })),
@@ -397,7 +363,7 @@ async function run(provider: Provider, n: number): Promise<RunReport> {
   const migrateMs = Date.now() - t;
 
   const client: Db = await createDb(config);
-  cleanups.push(() => client.$disconnect());
+  onCleanup(() => client.$disconnect());
   const ctx: Ctx = { config, db: client };
   for (const sql of FLIP_WRITTEN_DDL[provider]) await client.$executeRawUnsafe(sql);
 
@@ -406,7 +372,7 @@ async function run(provider: Provider, n: number): Promise<RunReport> {
 
   const loadSamples: number[] = [os.loadavg()[0]];
   const loadTimer = setInterval(() => loadSamples.push(os.loadavg()[0]), 2000);
-  cleanups.push(async () => clearInterval(loadTimer));
+  onCleanup(async () => clearInterval(loadTimer));
   log(`starting the worker (node --import tsx scripts/worker.ts)`);
   const worker = startWorker(db);
   await worker.started;

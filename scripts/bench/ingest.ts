@@ -22,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import pg from "pg";
+import { abort, cleanup, cleanupStarted, guardRun, log, onCleanup, onCleanupStart, positiveInt, sleep } from "./common";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Options
@@ -62,15 +63,6 @@ if (opts.help) {
   process.exit(0);
 }
 
-function positiveInt(name: string, raw: string, max: number): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max) {
-    console.error(`--${name} must be an integer from 1 to ${max} (got ${raw})`);
-    process.exit(2);
-  }
-  return n;
-}
-
 const DURATION = positiveInt("duration", opts.duration!, 3600);
 const WARMUP = positiveInt("warmup", opts.warmup!, 600);
 const CONNECTIONS = positiveInt("connections", opts.connections!, 10_000);
@@ -98,7 +90,6 @@ const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 const ADMIN_KEY = "bench-admin-key-" + randomBytes(12).toString("hex");
 const HEARTBEAT_BODY = JSON.stringify({ status: "healthy", message: "bench heartbeat: all systems nominal" });
 
-const log = (...args: unknown[]) => console.error("[bench]", ...args);
 
 // autocannon ships no types and @types/autocannon is not installed: the part of its API used here.
 type AutocannonResult = {
@@ -174,40 +165,19 @@ const timer = setInterval(async () => {
 fs.writeFileSync(guardFile, JSON.stringify({ ...leftovers, pgAdminUrl: PG_ADMIN_URL }));
 spawn(process.execPath, ["-e", GUARDIAN, String(process.pid), guardFile, ROOT], { detached: true, stdio: "ignore" }).unref();
 
-const cleanups: (() => Promise<void>)[] = [];
 const running = new Set<AutocannonInstance>();
-let cleaningUp: Promise<void> | null = null;
+onCleanupStart(() => {
+  for (const inst of running) inst.stop();
+});
 
 /** Throws once clean-up has begun, so the main flow starts nothing new while (or after) it runs. */
 function assertNotCleaningUp(): void {
-  if (cleaningUp) throw new Error("cleaning up");
+  if (cleanupStarted()) throw new Error("cleaning up");
 }
-
-function cleanup(): Promise<void> {
-  cleaningUp ??= (async () => {
-    for (const inst of running) inst.stop();
-    while (cleanups.length) {
-      const fn = cleanups.pop()!;
-      await fn().catch((e) => log("clean-up step failed:", (e as Error).message));
-    }
-  })();
-  return cleaningUp;
-}
-
-async function abort(reason: string, code: number): Promise<never> {
-  log(reason);
-  await cleanup();
-  process.exit(code);
-}
-
-process.on("SIGINT", () => void abort("interrupted; cleaning up", 130));
-process.on("SIGTERM", () => void abort("terminated; cleaning up", 143));
-process.on("uncaughtException", (e) => void abort(`uncaught: ${e.stack ?? e}`, 1));
-process.on("unhandledRejection", (e) => void abort(`unhandled rejection: ${(e as Error)?.stack ?? e}`, 1));
 
 // The whole run is bounded: builds, start-ups and the measured runs, with generous slack.
 const budgetSeconds = 600 + TARGETS.length * (WARMUP + DURATION + 180);
-const watchdog = setTimeout(() => void abort(`run exceeded its ${budgetSeconds} s budget; aborting`, 1), budgetSeconds * 1000);
+const watchdog = guardRun(budgetSeconds * 1000);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Builds
@@ -250,7 +220,7 @@ async function snapshotMainBuild(): Promise<{ dir: string; buildId: string; buil
   const idFile = path.join(dist, "BUILD_ID");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "laneswap-bench-app-"));
   track("dirs", dir, true);
-  cleanups.push(async () => {
+  onCleanup(async () => {
     fs.rmSync(dir, { recursive: true, force: true });
     track("dirs", dir, false);
   });
@@ -327,7 +297,7 @@ async function createDatabase(provider: "sqlite" | "postgresql"): Promise<BenchD
     fs.rmSync(dataDir, { recursive: true, force: true });
     track("dirs", dataDir, false);
   };
-  cleanups.push(rmDir);
+  onCleanup(rmDir);
   if (provider === "sqlite") return { url: `file:${path.join(dataDir, "laneswap.db")}`, dataDir, drop: rmDir };
   const name = `laneswap_bench_${process.pid}_${randomBytes(4).toString("hex")}`;
   track("pgDatabases", name, true);
@@ -339,7 +309,7 @@ async function createDatabase(provider: "sqlite" | "postgresql"): Promise<BenchD
     await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     track("pgDatabases", name, false);
   };
-  cleanups.push(drop);
+  onCleanup(drop);
   return {
     url: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`),
     dataDir,
@@ -453,7 +423,7 @@ async function startServer(
     }
     track("processGroups", child.pid!, false);
   };
-  cleanups.push(stop);
+  onCleanup(stop);
 
   const deadline = Date.now() + 90_000;
   for (;;) {
@@ -470,7 +440,6 @@ async function startServer(
   return { url, pid: child.pid!, output: () => out, stop };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Memory: the resident set of the server's whole process tree (`next start` serves in its own process today, but
