@@ -73,6 +73,22 @@ export type TestServer = {
   restart: () => Promise<void>;
 };
 
+/** Spawns `next start` on the port against the database, as users run it, with `env` on top; output piped. */
+export function spawnServer(db: TestDatabase, port: number, env: Record<string, string> = {}) {
+  return spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+    env: {
+      ...process.env,
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: db.url,
+      DATA_DIR: db.dataDir,
+      LANESWAP_API_KEY: ADMIN_KEY,
+      PORT: String(port),
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
 /** Starts `next start` on a free port against the database, waiting until /api/health answers. */
 export async function startServer(db: TestDatabase, env: Record<string, string> = {}): Promise<TestServer> {
   const port = await freePort();
@@ -80,18 +96,7 @@ export async function startServer(db: TestDatabase, env: Record<string, string> 
   let child: ChildProcess;
   let log = "";
   const launch = async () => {
-    child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-      env: {
-        ...process.env,
-        NEXT_TELEMETRY_DISABLED: "1",
-        DATABASE_URL: db.url,
-        DATA_DIR: db.dataDir,
-        LANESWAP_API_KEY: ADMIN_KEY,
-        PORT: String(port),
-        ...env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    child = spawnServer(db, port, env);
     child.stdout!.on("data", (d) => (log += d));
     child.stderr!.on("data", (d) => (log += d));
     await waitForHealth(url, () => child.exitCode !== null, () => log);

@@ -4,7 +4,7 @@ import { parseConfig } from "../../lib/config";
 import { createDb } from "../../lib/db/client";
 import { applyMigrations } from "../../lib/db/migrate";
 import { ensureFirstApiKey } from "../../lib/services/ensure-first-api-key";
-import { ADMIN_KEY, PROVIDERS, createDatabase, freePort, startServer, type TestDatabase, type TestServer } from "./harness";
+import { ADMIN_KEY, PROVIDERS, createDatabase, freePort, spawnServer, startServer, type TestDatabase, type TestServer } from "./harness";
 
 // Start-up of the production server: a wrong setting stops it with a message naming the setting, and a fresh
 // install without LANESWAP_API_KEY prints a first admin key exactly once.
@@ -32,18 +32,7 @@ async function runUntilExit(
   timeoutMs = 30_000,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: {
-      ...process.env,
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: db.url,
-      DATA_DIR: db.dataDir,
-      LANESWAP_API_KEY: ADMIN_KEY,
-      PORT: String(port),
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawnServer(db, port, env);
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));
