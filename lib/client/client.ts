@@ -1,3 +1,4 @@
+import { PendingWork } from "./pending-work.js";
 import { randomUUID } from "node:crypto";
 import { LaneSwapError } from "./errors.js";
 import { normalizeApiUrl, requestJson, resolveRetry, type HttpSettings, type JsonRequest, type RetryOptions } from "./http.js";
@@ -73,7 +74,7 @@ export class LaneSwapClient implements AsyncDisposable {
   #timer: ReturnType<typeof setInterval> | undefined;
   #background = new AbortController();
   #beatInFlight = false;
-  #pending = new Set<Promise<unknown>>();
+  #pending = new PendingWork();
   #current: { status: ClientStatus; message: string | null } = { status: "healthy", message: null };
   #lastWarning = 0;
 
@@ -151,7 +152,7 @@ export class LaneSwapClient implements AsyncDisposable {
 
   /** Waits until background heartbeats (automatic ones, those of wrapped synchronous functions) are settled. */
   async flush(): Promise<void> {
-    while (this.#pending.size) await Promise.allSettled([...this.#pending]);
+    await this.#pending.settled();
   }
 
   /** Registers a service and returns its id; the client adopts it when it has none yet. */
@@ -251,12 +252,7 @@ export class LaneSwapClient implements AsyncDisposable {
 
   /** Keeps background work so flush() and close() can wait for it. */
   track(work: Promise<unknown>): void {
-    const settled = work.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#pending.add(settled);
-    void settled.then(() => this.#pending.delete(settled));
+    this.#pending.track(work);
   }
 
   #requireService(serviceId: string | undefined): string {

@@ -1,3 +1,4 @@
+import { PendingWork } from "./pending-work.js";
 import { randomUUID } from "node:crypto";
 import { decideFlipAlert } from "../core/alert-policy.js";
 import { describeFlip, type Notification, type ServiceSnapshot } from "../core/notification.js";
@@ -63,7 +64,7 @@ export class HeartbeatSystem implements AsyncDisposable {
   readonly #stopping = new AbortController();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #checking: Promise<number> = Promise.resolve(0);
-  #pending = new Set<Promise<unknown>>();
+  #pending = new PendingWork();
   #stopped: Promise<void> | undefined;
 
   /** Use heartbeatSystem(), which opens the storage and starts the checker. */
@@ -163,7 +164,7 @@ export class HeartbeatSystem implements AsyncDisposable {
 
   /** Waits for notifications being sent and heartbeats of wrapped synchronous functions. */
   async flush(): Promise<void> {
-    while (this.#pending.size) await Promise.allSettled([...this.#pending]);
+    await this.#pending.settled();
   }
 
   /** Stops the checker, lets notifications in flight finish (no more retries), closes the storage. Idempotent. */
@@ -200,12 +201,7 @@ export class HeartbeatSystem implements AsyncDisposable {
 
   /** @internal */
   track(work: Promise<unknown>): void {
-    const settled = work.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#pending.add(settled);
-    void settled.then(() => this.#pending.delete(settled));
+    this.#pending.track(work);
   }
 
   /** The next check: when the earliest deadline passes, and at least every checkInterval. */
