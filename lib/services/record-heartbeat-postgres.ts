@@ -78,7 +78,7 @@ export async function recordSteadyHeartbeatPg(
   const { rows } = await pool.query<Updated>({
     name: "laneswap-steady-heartbeat",
     text: STEADY,
-    values: [id, input.status, message, now.toISOString(), ctx.config.staleThresholdSeconds, uuidv7(), ctx.config.historyHeartbeats - 2],
+    values: [id, input.status, message, now.toISOString(), ctx.config.staleThresholdSeconds, uuidv7(), Math.max(0, ctx.config.historyHeartbeats - 2)],
   });
   if (rows.length === 0) throw serviceNotFound(id);
   const updated = rows[0];

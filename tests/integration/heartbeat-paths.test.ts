@@ -82,6 +82,15 @@ describe.each(PROVIDERS)("heartbeat paths on %s", (provider) => {
     expect((await ctx.db.service.findUniqueOrThrow({ where: { id: "api" } })).beatCount).toBe(23);
   });
 
+  it("keeps at least one heartbeat with HISTORY_HEARTBEATS=1", async () => {
+    const one = await m.connect({ HISTORY_HEARTBEATS: "1" });
+    for (let i = 0; i < 21; i++) await recordHeartbeat(one, { id: "api", input: { status: "healthy", message: `beat ${i}` } });
+    const heartbeats = await one.db.event.findMany({ where: { serviceId: "api", type: "heartbeat" }, orderBy: { id: "asc" } });
+    expect(heartbeats.length).toBeGreaterThanOrEqual(1);
+    expect(heartbeats.length).toBeLessThanOrEqual(11);
+    expect(heartbeats.at(-1)!.message).toBe("beat 20");
+  });
+
   it("moves the deadline so the monitor flips the service exactly when it passes", async () => {
     await beat({ status: "healthy" });
     m.clock.advance(20 * SECOND);
