@@ -165,7 +165,7 @@ describe("LaneSwapClient over HTTP", () => {
     const { url } = await serve((req, res, body) => {
       if (req.url === "/api/services") return json(res, 200, { service_id: JSON.parse(body).service_id });
       bodies.push(JSON.parse(body));
-      prefers.push(req.headers.prefer);
+      prefers.push(req.headers.prefer as string | undefined);
       if (!answer) return; // hangs until the client's timeout
       json(res, 200, { id: "x" });
     });
