@@ -33,6 +33,14 @@ test.describe("signing in and out", () => {
     await expect(page).toHaveURL(/\/en\/login/);
   });
 
+  test("the sign-in page in Thai", async ({ page }) => {
+    await page.goto("/th/login");
+    await expect(page.locator("html")).toHaveAttribute("lang", "th");
+    await expect(page.getByRole("button", { name: "เข้าสู่ระบบ" })).toBeVisible();
+    await expectAccessible(page);
+    await screenshot(page, "login-th");
+  });
+
   test("after the page you wanted, sign-in takes you back there", async ({ page }) => {
     await page.goto("/en/settings");
     await page.getByLabel("User name").fill(ADMIN.username);
