@@ -1,7 +1,8 @@
 "use client";
 
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { SWRConfig, useSWRConfig } from "swr";
+import { SWRConfig, useSWRConfig, type SWRConfiguration } from "swr";
+import { retryDelay } from "@/components/api/error-retry";
 import { swrFetcher } from "@/components/api/fetch-json";
 import { usePreferences } from "@/components/settings/preferences";
 
@@ -17,11 +18,16 @@ export function useLive(): Live {
   return useContext(LiveContext);
 }
 
+const onErrorRetry: SWRConfiguration["onErrorRetry"] = (error, _key, _config, revalidate, { retryCount }) => {
+  const delay = retryDelay(error, retryCount);
+  if (delay !== null) setTimeout(() => void revalidate({ retryCount }), delay);
+};
+
 export function LiveProvider({ children }: { children: ReactNode }) {
   const { refresh } = usePreferences();
   const interval = refresh === "live" || refresh === "manual" ? 0 : Number(refresh) * 1000;
   return (
-    <SWRConfig value={{ fetcher: swrFetcher, refreshInterval: interval, revalidateOnFocus: refresh !== "manual", keepPreviousData: true }}>
+    <SWRConfig value={{ fetcher: swrFetcher, refreshInterval: interval, revalidateOnFocus: refresh !== "manual", keepPreviousData: true, onErrorRetry }}>
       <LiveStream enabled={refresh === "live"}>{children}</LiveStream>
     </SWRConfig>
   );
