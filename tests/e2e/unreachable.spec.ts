@@ -66,4 +66,23 @@ test.describe("when the server cannot be reached", () => {
     await expect(page.getByTestId("timeline")).toContainText("cache cold");
     await expect(alert).toHaveCount(0);
   });
+
+  test("without live updates, the refresh interval finds out and the page recovers within seconds", async ({ page }) => {
+    await page.goto("/en");
+    await page.getByLabel("Refresh").selectOption("5");
+    await expect(page.locator("[data-connection=off]")).toBeAttached();
+    await page.getByLabel("Search").fill(id);
+    const card = page.locator(`[data-service="${id}"]`);
+    await expect(card).toBeVisible();
+
+    await page.route(API, (route) => route.abort("connectionrefused"));
+    const alert = page.getByRole("alert").filter({ hasText: "The LaneSwap server cannot be reached." });
+    await expect(alert).toBeVisible({ timeout: 8_000 });
+    // Failures pile up for a while; the next attempt is still at most 10 s away.
+    await page.waitForTimeout(12_000);
+    await heartbeat(id, "busy", "rebuilding index");
+    await page.unroute(API);
+    await expect(card).toHaveAttribute("data-status", "busy", { timeout: 12_000 });
+    await expect(alert).toHaveCount(0);
+  });
 });
