@@ -85,4 +85,23 @@ test.describe("when the server cannot be reached", () => {
     await expect(card).toHaveAttribute("data-status", "busy", { timeout: 12_000 });
     await expect(alert).toHaveCount(0);
   });
+
+  test("the admin pages say when their lists cannot be loaded, and load them once the API answers", async ({ page }) => {
+    await page.route(API, (route) => route.abort("connectionrefused"));
+    for (const [p, text] of [
+      ["keys", "The keys could not be loaded."],
+      ["channels", "The channels could not be loaded."],
+      ["users", "The users could not be loaded."],
+    ]) {
+      await page.goto(`/en/${p}`);
+      const alert = page.getByRole("alert").filter({ hasText: text });
+      await expect(alert).toBeVisible();
+      await expectAccessible(page);
+      if (p === "users") {
+        await page.unroute(API);
+        await expect(page.getByTestId(p)).toBeVisible({ timeout: 12_000 });
+        await expect(alert).toHaveCount(0);
+      }
+    }
+  });
 });
