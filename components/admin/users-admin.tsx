@@ -11,6 +11,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field } from "@/components/ui/field";
+import { Notice } from "@/components/ui/notice";
 import { Skeleton } from "@/components/ui/skeleton";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { AdminTable, cell } from "./admin-table";
@@ -18,7 +19,7 @@ import { AdminTable, cell } from "./admin-table";
 export function UsersAdmin() {
   const t = useTranslations("Users");
   const me = useUser();
-  const { data, mutate } = useSWR<{ users: UserView[] }>("/api/users");
+  const { data, error, mutate } = useSWR<{ users: UserView[] }>("/api/users");
   const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
   const [removing, setRemoving] = useState<UserView | null>(null);
   const [passwordFor, setPasswordFor] = useState<UserView | null>(null);
@@ -84,7 +85,9 @@ export function UsersAdmin() {
           </form>
         </Card>
       )}
-      {!data ? (
+      {error && !data ? (
+        <Notice tone="error" title={t("loadFailed")} />
+      ) : !data ? (
         <Skeleton className="h-32" />
       ) : (
         <AdminTable caption={t("heading")} headers={[t("username"), t("role"), t("created"), ""]} testId="users">

@@ -12,6 +12,7 @@ import { Notice } from "@/components/ui/notice";
 import { GridSkeleton } from "@/components/ui/skeleton";
 import { useDebounced } from "@/components/ui/use-debounced";
 import { OverviewToolbar } from "./overview-toolbar";
+import { SEARCH_DEBOUNCE_MS } from "./search-debounce";
 import { Pager } from "./pager";
 import { ServiceGrid } from "./service-grid";
 import { ServiceTable } from "./service-table";
@@ -20,8 +21,6 @@ import { SummaryBar } from "./summary-bar";
 import { WorstStatus } from "./worst-status";
 
 const PAGE = 60;
-// Long enough to wait for the next keystroke, short enough to feel immediate.
-export const SEARCH_DEBOUNCE_MS = 150;
 
 /** The fleet: summary, filters, search, sort, and one page of services as cards or a table. */
 export function Overview() {

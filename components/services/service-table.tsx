@@ -1,10 +1,14 @@
 import { useTranslations } from "next-intl";
+import { memo } from "react";
 import { Link } from "@/i18n/navigation";
 import type { ServiceView } from "@/lib/services/service-view";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { StatusBadge } from "./status-badge";
 
-export function ServiceTable({ services }: { services: ServiceView[] }) {
+// Memoised: typing in the search box or clicking a chip re-renders the overview before the answer arrives, and the
+// same page of services need not be drawn again. The links do not prefetch: a page of 60 services would otherwise
+// ask the server to render 60 service pages after every search, filter and live update.
+export const ServiceTable = memo(function ServiceTable({ services }: { services: ServiceView[] }) {
   const t = useTranslations("Overview");
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-300 dark:border-slate-700">
@@ -22,7 +26,7 @@ export function ServiceTable({ services }: { services: ServiceView[] }) {
           {services.map((s) => (
             <tr key={s.id} data-service={s.id} data-status={s.status} className="border-t border-slate-200 dark:border-slate-700">
               <td className="px-3 py-2">
-                <Link href={`/services/${encodeURIComponent(s.id)}`} className="font-semibold text-sky-800 underline-offset-2 hover:underline dark:text-sky-300">
+                <Link href={`/services/${encodeURIComponent(s.id)}`} prefetch={false} className="font-semibold text-sky-800 underline-offset-2 hover:underline dark:text-sky-300">
                   {s.name}
                 </Link>
                 <div className="text-xs text-slate-600 dark:text-slate-400">{s.id}{s.paused ? ` · ${t("paused")}` : ""}</div>
@@ -36,4 +40,4 @@ export function ServiceTable({ services }: { services: ServiceView[] }) {
       </table>
     </div>
   );
-}
+});

@@ -22,9 +22,14 @@ export function searchText(s: Omit<Searchable, "status" | "lastHeartbeat">): str
   return parts.join("\u0000").toLowerCase();
 }
 
+/** What a query looks for in a `searchText`: trimmed and lower-cased, once per search rather than once per service. */
+export function searchNeedle(query: string): string {
+  return query.trim().toLowerCase();
+}
+
 /** A literal, case-insensitive substring match (no wildcards). */
 export function matchesSearch(text: string, query: string): boolean {
-  const q = query.trim().toLowerCase();
+  const q = searchNeedle(query);
   return q === "" || text.includes(q);
 }
 

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, expectAccessible, screenshot } from "./helpers";
+import { ADMIN, expectAccessible, register, screenshot, uid } from "./helpers";
 
 test.describe("signing in and out", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
@@ -33,11 +33,31 @@ test.describe("signing in and out", () => {
     await expect(page).toHaveURL(/\/en\/login/);
   });
 
+  test("the sign-in page in Thai", async ({ page }) => {
+    await page.goto("/th/login");
+    await expect(page.locator("html")).toHaveAttribute("lang", "th");
+    await expect(page.getByRole("button", { name: "เข้าสู่ระบบ" })).toBeVisible();
+    await expectAccessible(page);
+    await screenshot(page, "login-th");
+  });
+
   test("after the page you wanted, sign-in takes you back there", async ({ page }) => {
     await page.goto("/en/settings");
     await page.getByLabel("User name").fill(ADMIN.username);
     await page.getByLabel("Password").fill(ADMIN.password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page).toHaveURL(/\/en\/settings$/);
+  });
+
+  test("a monitor link opened without a session leads through sign-in to the service", async ({ page }) => {
+    const id = uid("deep");
+    await register(id, "Deep-linked job");
+    await page.goto(`/?service=${id}`);
+    await expect(page).toHaveURL(/\/en\/login\?callbackUrl=/);
+    await page.getByLabel("User name").fill(ADMIN.username);
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(new RegExp(`/en/services/${id}$`));
+    await expect(page.getByRole("heading", { level: 1, name: "Deep-linked job" })).toBeVisible();
   });
 });

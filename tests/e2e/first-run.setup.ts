@@ -22,6 +22,10 @@ test("first run: the setup page creates the admin and signs in", async ({ page }
   await page.getByRole("button", { name: "Create the administrator" }).click();
   await expect(page).toHaveURL(/\/en$/);
   await expect(page.getByRole("link", { name: "Services" })).toBeVisible();
+  // A fresh install has no services yet, and says how to add one.
+  await expect(page.getByText("No services yet")).toBeVisible();
+  await expectAccessible(page);
+  await screenshot(page, "overview-empty-en");
 
   // Setup is closed once an admin exists.
   const again = await page.request.post("/api/setup", { data: { username: "intruder", password: "whatever123" } });

@@ -62,6 +62,22 @@ test.describe("the overview", () => {
     await expect(page.getByText("No service matches.")).toBeVisible();
   });
 
+  test("sort by name or last heartbeat", async ({ page }) => {
+    await page.goto("/en");
+    await page.getByLabel("Search").fill(tag);
+    const grid = page.getByTestId("service-grid");
+    const order = () => grid.locator("li").evaluateAll((els) => els.map((e) => e.getAttribute("data-service")));
+    await expect(grid.locator("li")).toHaveCount(3);
+    await page.getByLabel("Sort by").selectOption("name");
+    await expect.poll(order).toEqual([ids.mail, ids.cron, ids.pay]); // Mailer, Nightly export, Payments API
+    // Payments beats again (same status and message): the most recent heartbeat comes first.
+    await heartbeat(ids.pay, "healthy", "all good");
+    await page.getByLabel("Sort by").selectOption("last_heartbeat");
+    await expect.poll(order).toEqual([ids.pay, ids.cron, ids.mail]);
+    await page.getByLabel("Sort by").selectOption("severity");
+    await expect.poll(order).toEqual([ids.mail, ids.cron, ids.pay]);
+  });
+
   test("a heartbeat sent through the API appears without a reload", async ({ page }) => {
     await page.goto("/en");
     await page.getByLabel("Search").fill(ids.pay);

@@ -30,6 +30,16 @@ test.describe("a service's page", () => {
     await screenshot(page, "service-en");
   });
 
+  test("a heartbeat sent through the API appears in the status and the history without a reload", async ({ page }) => {
+    await page.goto(`/en/services/${id}`);
+    await expect(page.locator("[data-connection=live]")).toBeVisible();
+    await expect(page.getByTestId("timeline")).toContainText("run 24");
+    await heartbeat(id, "error", "ledger locked");
+    await expect(page.getByTestId("timeline").locator("li").first()).toContainText("ledger locked", { timeout: 3_000 });
+    await expect(page.getByText("ledger locked").first()).toBeVisible();
+    await heartbeat(id, "healthy", "ledger free");
+  });
+
   test("edit name, threshold and pause; delete with confirmation", async ({ page }) => {
     const victim = uid("victim");
     await register(victim, "Short-lived");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareForSort, matchesSearch, searchText, type Searchable } from "../../lib/core/overview";
+import { compareForSort, matchesSearch, searchNeedle, searchText, type Searchable } from "../../lib/core/overview";
 
 const svc = (over: Partial<Searchable>): Searchable => ({
   id: "a",
@@ -12,6 +12,11 @@ const svc = (over: Partial<Searchable>): Searchable => ({
 });
 
 describe("search", () => {
+  it("looks for the query trimmed and lower-cased, the form searchText is in", () => {
+    expect(searchNeedle("  Billing API ")).toBe("billing api");
+    expect(searchNeedle("   ")).toBe("");
+    expect(searchText(svc({ id: "X-1", name: "Billing API" })).includes(searchNeedle(" billing "))).toBe(true);
+  });
   const text = searchText(svc({ id: "billing-api", name: "Billing API", message: "disk 91%", metadata: { region: "eu-west", nested: { host: "db_7" }, list: [42], token: null } }));
   it("matches id, name and message, ignoring case", () => {
     expect(matchesSearch(text, "BILLING")).toBe(true);

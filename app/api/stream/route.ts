@@ -3,6 +3,7 @@ import { subscribe } from "@/lib/api/change-feed";
 
 export const dynamic = "force-dynamic";
 
+/** Keep in step with the page's watchdog (components/live/live-provider.tsx), which waits for 2.5 of these. */
 const KEEPALIVE_MS = 15_000;
 
 // GET /api/stream — server-sent events: a `change` event whenever services or their history change
@@ -21,7 +22,8 @@ export const GET = route({ scope: "read" }, async ({ ctx, request }) => {
       // Browsers reconnect after `retry` ms when the connection drops.
       send("retry: 2000\n\n");
       const unsubscribe = subscribe(ctx, (stamp) => send(`event: change\ndata: ${JSON.stringify({ stamp })}\n\n`));
-      const keepalive = setInterval(() => send(": keepalive\n\n"), KEEPALIVE_MS);
+      // A named event rather than a comment: the page sees it, so a stream that went silent is noticed and replaced.
+      const keepalive = setInterval(() => send("event: ping\ndata: {}\n\n"), KEEPALIVE_MS);
       cleanup = () => {
         unsubscribe();
         clearInterval(keepalive);

@@ -1,8 +1,10 @@
 "use client";
 
 import { useTranslations } from "next-intl";
+import { useEffect } from "react";
 import useSWRInfinite from "swr/infinite";
 import type { EventView } from "@/lib/services/service-view";
+import { useLive } from "@/components/live/live-provider";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -16,10 +18,15 @@ const PAGE = 20;
 export function EventsTimeline({ id }: { id: string }) {
   const t = useTranslations("Service");
   const base = `/api/services/${encodeURIComponent(id)}/events?limit=${PAGE}`;
-  const { data, size, setSize, isValidating } = useSWRInfinite<Page>((index, previous: Page | null) => {
+  const { data, size, setSize, isValidating, mutate } = useSWRInfinite<Page>((index, previous: Page | null) => {
     if (index === 0) return base;
     return previous?.next_cursor ? `${base}&before=${previous.next_cursor}` : null;
   });
+  // Live changes reach every other query on the page through SWR; the pages of an infinite list need asking.
+  const { revision } = useLive();
+  useEffect(() => {
+    if (revision > 0) void mutate();
+  }, [revision, mutate]);
   const events = data?.flatMap((p) => p.events) ?? [];
   const more = data?.[data.length - 1]?.next_cursor;
   return (

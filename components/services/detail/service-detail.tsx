@@ -70,13 +70,13 @@ export function ServiceDetail({ id }: { id: string }) {
         </dl>
       </Card>
       <UptimeBars id={data.id} />
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <MetadataTable metadata={data.metadata} />
         <HeartbeatHelp id={data.id} />
       </div>
       <EventsTimeline id={data.id} />
       {user.role === "admin" && (
-        <div className="grid gap-4 lg:grid-cols-2">
+        <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
           <EditService service={data} />
           <DeleteService id={data.id} name={data.name} />
         </div>
