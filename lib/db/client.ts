@@ -39,7 +39,7 @@ export async function createDb(config: Pick<Config, "databaseUrl" | "provider">)
   return db;
 }
 
-// The driver under Prisma, for the few hot statements that are worth writing by hand (lib/services/*-direct.ts).
+// The driver under Prisma, for the hot statements worth writing by hand (lib/services/record-heartbeat-*.ts).
 // Kept under a registered symbol, not in a module-level map: Next.js may bundle this module more than once, and
 // the client created by one copy is used through another.
 const DRIVER = Symbol.for("laneswap.driver");

@@ -12,7 +12,8 @@ import { PRUNE_EVERY } from "./prune-history";
 import { SERVICE_EVENTS_IN_VIEW, toServiceView, withEventsJson, type ServiceView } from "./service-view";
 
 // The common heartbeat (the status does not change) in one synchronous SQLite transaction on Prisma's own
-// connection, with statements prepared once: a fifth of the CPU of the same work through Prisma's query engine.
+// connection, with statements prepared once: about a tenth of the CPU of the same work through Prisma's query
+// engine (BENCHMARKS.md, heartbeat ingest).
 // A heartbeat that flips the status goes through recordHeartbeat's Prisma path, which also writes the flip and its
 // notifications; so does any heartbeat that arrives while a Prisma transaction is open on the connection.
 
