@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import useSWR from "swr";
+import { LoadError } from "@/components/api/load-error";
 import type { ChannelView } from "@/lib/services/channels/channel-view";
 import { fetchJson } from "@/components/api/fetch-json";
 import { Button } from "@/components/ui/button";
@@ -33,7 +34,7 @@ export function ChannelsAdmin() {
       <p className="text-sm text-slate-700 dark:text-slate-300">{t("intro")}</p>
       <ChannelForm onCreated={() => mutate()} />
       {error && !data ? (
-        <Notice tone="error" title={t("loadFailed")} />
+        <LoadError error={error} title={t("loadFailed")} />
       ) : !data ? (
         <Skeleton className="h-32" />
       ) : data.channels.length === 0 ? (

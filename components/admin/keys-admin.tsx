@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import useSWR from "swr";
+import { LoadError } from "@/components/api/load-error";
 import { API_SCOPES, type ApiScope } from "@/lib/core/schemas";
 import { fetchJson } from "@/components/api/fetch-json";
 import { Button } from "@/components/ui/button";
@@ -76,7 +77,7 @@ export function KeysAdmin() {
         {formError && <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-400">{formError}</p>}
       </Card>
       {error && !data ? (
-        <Notice tone="error" title={t("loadFailed")} />
+        <LoadError error={error} title={t("loadFailed")} />
       ) : !data ? (
         <Skeleton className="h-32" />
       ) : data.keys.length === 0 ? (

@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import useSWR from "swr";
+import { LoadError } from "@/components/api/load-error";
 import { USER_ROLES } from "@/lib/core/user-schemas";
 import type { UserView } from "@/lib/services/users/user-view";
 import { ApiError, fetchJson } from "@/components/api/fetch-json";
@@ -11,7 +12,6 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field } from "@/components/ui/field";
-import { Notice } from "@/components/ui/notice";
 import { Skeleton } from "@/components/ui/skeleton";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { AdminTable, cell } from "./admin-table";
@@ -86,7 +86,7 @@ export function UsersAdmin() {
         </Card>
       )}
       {error && !data ? (
-        <Notice tone="error" title={t("loadFailed")} />
+        <LoadError error={error} title={t("loadFailed")} />
       ) : !data ? (
         <Skeleton className="h-32" />
       ) : (

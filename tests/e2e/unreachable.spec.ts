@@ -54,8 +54,11 @@ test.describe("when the server cannot be reached", () => {
     await page.goto(`/en/services/${id}`);
     await expect(page.getByRole("heading", { level: 1, name: "Edge proxy" })).toBeVisible();
     await expect(page.locator("[data-connection=live]")).toBeVisible();
+    await expect(page.getByTestId("timeline")).toBeVisible();
+    await expect(page.locator("[data-window='24h']")).toBeVisible();
 
     await cutOff(page);
+    // One notice for the page; the cards keep what they had loaded.
     const alert = page.getByRole("alert").filter({ hasText: "cannot be reached" });
     await expect(alert).toHaveText("The server cannot be reached; this may be out of date.");
     await expect(page.getByText("bkk-1")).toBeVisible();
@@ -86,16 +89,13 @@ test.describe("when the server cannot be reached", () => {
     await expect(alert).toHaveCount(0);
   });
 
-  test("the admin pages say when their lists cannot be loaded, and load them once the API answers", async ({ page }) => {
+  test("the admin pages say when the server cannot be reached, and load their lists once the API answers", async ({ page }) => {
     await page.route(API, (route) => route.abort("connectionrefused"));
-    for (const [p, text] of [
-      ["keys", "The keys could not be loaded."],
-      ["channels", "The channels could not be loaded."],
-      ["users", "The users could not be loaded."],
-    ]) {
+    for (const p of ["keys", "channels", "users"]) {
       await page.goto(`/en/${p}`);
-      const alert = page.getByRole("alert").filter({ hasText: text });
+      const alert = page.getByRole("alert").filter({ hasText: "The LaneSwap server cannot be reached." });
       await expect(alert).toBeVisible();
+      await expect(alert).toContainText("Trying again automatically.");
       await expectAccessible(page);
       if (p === "users") {
         await page.unroute(API);
@@ -103,5 +103,19 @@ test.describe("when the server cannot be reached", () => {
         await expect(alert).toHaveCount(0);
       }
     }
+  });
+
+  test("a list the server fails to give says so, and a service page's cards say which part failed", async ({ page }) => {
+    const failure = { status: 500, contentType: "application/json", body: JSON.stringify({ detail: "boom", error: { code: "internal_error", message: "boom" } }) };
+    await page.route("**/api/keys", (route) => route.fulfill(failure));
+    await page.goto("/en/keys");
+    await expect(page.getByRole("alert").filter({ hasText: "The keys could not be loaded." })).toBeVisible();
+    await page.unroute("**/api/keys");
+
+    await page.route("**/api/services/*/uptime", (route) => route.fulfill(failure));
+    await page.route("**/api/services/*/events*", (route) => route.fulfill(failure));
+    await page.goto(`/en/services/${id}`);
+    await expect(page.getByText("Edge proxy").first()).toBeVisible();
+    await expect(page.getByRole("alert").filter({ hasText: "This part could not be loaded." })).toHaveCount(2);
   });
 });

@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useEffect } from "react";
 import useSWRInfinite from "swr/infinite";
+import { LoadError } from "@/components/api/load-error";
 import type { EventView } from "@/lib/services/service-view";
 import { useLive } from "@/components/live/live-provider";
 import { Button } from "@/components/ui/button";
@@ -18,7 +19,7 @@ const PAGE = 20;
 export function EventsTimeline({ id }: { id: string }) {
   const t = useTranslations("Service");
   const base = `/api/services/${encodeURIComponent(id)}/events?limit=${PAGE}`;
-  const { data, size, setSize, isValidating, mutate } = useSWRInfinite<Page>((index, previous: Page | null) => {
+  const { data, error, size, setSize, isValidating, mutate } = useSWRInfinite<Page>((index, previous: Page | null) => {
     if (index === 0) return base;
     return previous?.next_cursor ? `${base}&before=${previous.next_cursor}` : null;
   });
@@ -32,7 +33,9 @@ export function EventsTimeline({ id }: { id: string }) {
   return (
     <Card>
       <h2 className="mb-3 font-semibold">{t("history")}</h2>
-      {!data ? (
+      {!data && error ? (
+        <LoadError error={error} title={t("sectionLoadFailed")} />
+      ) : !data ? (
         <Skeleton className="h-40" />
       ) : events.length === 0 ? (
         <p className="text-sm text-slate-700 dark:text-slate-300">{t("noEvents")}</p>

@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import useSWR from "swr";
+import { LoadError } from "@/components/api/load-error";
 import type { ServiceView } from "@/lib/services/service-view";
 import { ApiError } from "@/components/api/fetch-json";
 import { useUser } from "@/components/auth/user-context";
@@ -35,7 +36,7 @@ export function ServiceDetail({ id }: { id: string }) {
   }
   if (!data) {
     return error ? (
-      <Notice tone="error" title={t("loadFailed")} />
+      <LoadError error={error} title={t("loadFailed")} />
     ) : (
       <div role="status" aria-label={t("loading")} className="space-y-3">
         <Skeleton className="h-10 w-1/2" />

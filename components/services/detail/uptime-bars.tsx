@@ -2,6 +2,7 @@
 
 import { useFormatter, useTranslations } from "next-intl";
 import useSWR from "swr";
+import { LoadError } from "@/components/api/load-error";
 import type { UptimeWindow, UptimeWindowName } from "@/lib/core/uptime";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -13,12 +14,14 @@ export function UptimeBars({ id }: { id: string }) {
   const t = useTranslations("Service");
   const ts = useTranslations("Status");
   const format = useFormatter();
-  const { data } = useSWR<Record<UptimeWindowName, UptimeWindow>>(`/api/services/${encodeURIComponent(id)}/uptime`);
+  const { data, error } = useSWR<Record<UptimeWindowName, UptimeWindow>>(`/api/services/${encodeURIComponent(id)}/uptime`);
   const percent = (v: number | null) => (v === null ? t("noData") : format.number(v, { style: "percent", maximumFractionDigits: 2 }));
   return (
     <Card>
       <h2 className="mb-3 font-semibold">{t("uptime")}</h2>
-      {!data ? (
+      {!data && error ? (
+        <LoadError error={error} title={t("sectionLoadFailed")} />
+      ) : !data ? (
         <Skeleton className="h-24" />
       ) : (
         <div className="space-y-3">
