@@ -9,36 +9,33 @@ import { nowOf } from "./context";
 import { PRUNE_EVERY } from "./prune-history";
 import { SERVICE_EVENTS_IN_VIEW, toServiceView, withEventsJson, type ServiceView } from "./service-view";
 
-// The common heartbeat on PostgreSQL (the status does not change, no metadata to merge) as one statement on
-// Prisma's own pool: the row lock, the update, the log entry and the every-Nth trim in a single round trip, where
-// an interactive Prisma transaction takes seven. Anything else goes through recordHeartbeat's Prisma path.
+// The common heartbeat on PostgreSQL (the status does not change, no metadata to merge) in a short transaction on
+// Prisma's own pool: lock the row, then one statement for the update, the log entry and the every-Nth trim, then
+// (inside the transaction, so it sees them) the newest events; five cheap round trips where the interactive Prisma
+// transaction took seven expensive ones. Anything else goes through recordHeartbeat's Prisma path.
 
 // Timestamps are TIMESTAMP(3) holding UTC, as Prisma writes them.
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
-// cur locks the row and reads its status; upd only runs when the status stays (no flip); the log entry and the
-// trim only when upd did. The trim runs on the snapshot before this heartbeat's entry, hence keep - 2. The clock is
-// read before the lock is taken, so a heartbeat that waited for another never moves last_heartbeat backwards.
-const STEADY = `
-WITH cur AS (
-  SELECT id, status FROM services WHERE id = $1 FOR UPDATE
-), upd AS (
-  UPDATE services s SET beat_count = s.beat_count + 1, message = $3,
-         last_heartbeat = GREATEST(s.last_heartbeat, $4::timestamp), updated_at = GREATEST(s.updated_at, $4::timestamp),
-         deadline = CASE WHEN s.paused THEN NULL ELSE GREATEST(s.last_heartbeat, $4::timestamp)
-                         + make_interval(secs => COALESCE(s.stale_threshold, $5::int)) END
-  FROM cur WHERE s.id = cur.id AND cur.status = $2
-  RETURNING s.name, s.metadata, to_char(s.created_at, ${ISO}) AS created_at, to_char(s.updated_at, ${ISO}) AS updated_at,
-            to_char(s.last_heartbeat, ${ISO}) AS last_heartbeat, s.stale_threshold, s.paused, s.beat_count
+const LOCK = `SELECT status FROM services WHERE id = $1 FOR UPDATE`;
+
+// The trim runs on the statement's snapshot, before this heartbeat's entry: hence keep - 2.
+const WRITE = `
+WITH upd AS (
+  UPDATE services s SET beat_count = s.beat_count + 1, message = $2, last_heartbeat = $3::timestamp,
+         updated_at = $3::timestamp,
+         deadline = CASE WHEN s.paused THEN NULL
+                         ELSE $3::timestamp + make_interval(secs => COALESCE(s.stale_threshold, $4::int)) END
+  WHERE s.id = $1
+  RETURNING s.name, s.metadata, to_char(s.created_at, ${ISO}) AS created_at, s.stale_threshold, s.paused, s.beat_count
 ), ins AS (
-  INSERT INTO events (id, service_id, type, status, message, at)
-  SELECT $6, $1, 'heartbeat', $2, $3, $4::timestamp FROM upd
+  INSERT INTO events (id, service_id, type, status, message, at) VALUES ($5, $1, 'heartbeat', $6, $2, $3::timestamp)
 ), trim AS (
   DELETE FROM events WHERE service_id = $1 AND type = 'heartbeat'
     AND EXISTS (SELECT 1 FROM upd WHERE upd.beat_count % ${PRUNE_EVERY} = 0)
     AND id < (SELECT id FROM events WHERE service_id = $1 AND type = 'heartbeat' ORDER BY id DESC OFFSET $7 LIMIT 1)
 )
-SELECT upd.* FROM cur LEFT JOIN upd ON true`;
+SELECT * FROM upd`;
 
 // The newest events, oldest first, as the JSON text of EventView[] (toEventView's shape, compact like
 // JSON.stringify), built by PostgreSQL.
@@ -54,13 +51,11 @@ FROM (SELECT id, type, status, from_status, message, reason, to_char(at, ${ISO})
       WHERE service_id = $1 ORDER BY id DESC LIMIT $2) newest`;
 
 type Updated = {
-  name: string | null;
-  metadata: Metadata | null;
-  created_at: string | null;
-  updated_at: string | null;
-  last_heartbeat: string | null;
+  name: string;
+  metadata: Metadata;
+  created_at: string;
   stale_threshold: number | null;
-  paused: boolean | null;
+  paused: boolean;
 };
 
 /**
@@ -73,33 +68,60 @@ export async function recordSteadyHeartbeatPg(
   { id, input, withEvents }: { id: string; input: HeartbeatInput; withEvents: boolean },
 ): Promise<ServiceView | null> {
   if (input.metadata) return null;
-  const now = nowOf(ctx);
-  const message = input.message ?? null;
-  const { rows } = await pool.query<Updated>({
-    name: "laneswap-steady-heartbeat",
-    text: STEADY,
-    values: [id, input.status, message, now.toISOString(), ctx.config.staleThresholdSeconds, uuidv7(), Math.max(0, ctx.config.historyHeartbeats - 2)],
-  });
-  if (rows.length === 0) throw serviceNotFound(id);
-  const updated = rows[0];
-  if (updated.name === null) return null; // the status changes: a flip
+  const client = await pool.connect();
+  let outcome: Awaited<ReturnType<typeof writeSteady>>;
+  try {
+    outcome = await writeSteady(ctx, client, { id, input, withEvents });
+  } catch (error) {
+    // A connection that cannot even roll back is dropped rather than handed back to the pool.
+    const broken = await client.query("ROLLBACK").then(
+      () => false,
+      () => true,
+    );
+    client.release(broken);
+    throw error;
+  }
+  client.release();
+  if (outcome === "missing") throw serviceNotFound(id);
+  if (outcome === "flip") return null;
+  const { updated, now, events } = outcome;
   const view = toServiceView(ctx, {
     id,
     name: updated.name,
     status: input.status as Status,
-    message,
+    message: input.message ?? null,
     metadata: updated.metadata,
-    createdAt: new Date(updated.created_at!),
-    updatedAt: new Date(updated.updated_at!),
-    lastHeartbeat: new Date(updated.last_heartbeat!),
+    createdAt: new Date(updated.created_at),
+    updatedAt: now,
+    lastHeartbeat: now,
     staleThreshold: updated.stale_threshold,
-    paused: updated.paused!,
+    paused: updated.paused,
   });
-  if (!withEvents) return view;
-  const events = await pool.query<{ events: string }>({
-    name: "laneswap-service-events",
-    text: EVENTS,
-    values: [id, SERVICE_EVENTS_IN_VIEW],
+  return events === null ? view : withEventsJson(view, events);
+}
+
+async function writeSteady(
+  ctx: Ctx,
+  client: pg.PoolClient,
+  { id, input, withEvents }: { id: string; input: HeartbeatInput; withEvents: boolean },
+) {
+  await client.query("BEGIN");
+  const current = await client.query<{ status: string }>({ name: "laneswap-heartbeat-lock", text: LOCK, values: [id] });
+  if (current.rows.length === 0 || current.rows[0].status !== input.status) {
+    await client.query("ROLLBACK");
+    return current.rows.length === 0 ? "missing" : "flip";
+  }
+  // Read the clock and make the log entry's id only once the row is locked, as the Prisma path does: heartbeats to
+  // one service commit in the order of their timestamps and ids, so the service always shows its newest entry.
+  const now = nowOf(ctx);
+  const { rows } = await client.query<Updated>({
+    name: "laneswap-heartbeat-write",
+    text: WRITE,
+    values: [id, input.message ?? null, now.toISOString(), ctx.config.staleThresholdSeconds, uuidv7(), input.status, Math.max(0, ctx.config.historyHeartbeats - 2)],
   });
-  return withEventsJson(view, events.rows[0].events);
+  const events = withEvents
+    ? (await client.query<{ events: string }>({ name: "laneswap-service-events", text: EVENTS, values: [id, SERVICE_EVENTS_IN_VIEW] })).rows[0].events
+    : null;
+  await client.query("COMMIT");
+  return { updated: rows[0], now, events };
 }
