@@ -86,9 +86,10 @@ function LiveStream({ enabled, children }: { enabled: boolean; children: ReactNo
         drop(source?.readyState === EventSource.CLOSED);
       };
     };
-    // The stream is gone: say so, let the pages find out whether the API still answers, and reconnect.
+    // The stream is gone (or never came up): say so, let the pages find out whether the API still answers, and
+    // reconnect.
     const drop = (reconnect: boolean) => {
-      setConnection(opened ? "reconnecting" : "connecting");
+      setConnection("reconnecting");
       if (!dropped && opened) refreshAll();
       dropped = true;
       if (reconnect) {

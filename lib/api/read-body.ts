@@ -23,8 +23,10 @@ export async function readBodyText(request: Request): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+// The rest of a refused body is never read, so the connection cannot carry another request: tell the client to open
+// a new one rather than let it send its next request into a socket that is being closed.
 function tooLarge(): AppError {
-  return new AppError("payload_too_large", `Request body must be at most ${MAX_BODY_BYTES} bytes`);
+  return new AppError("payload_too_large", `Request body must be at most ${MAX_BODY_BYTES} bytes`, undefined, { Connection: "close" });
 }
 
 export function isJsonContentType(value: string | null): boolean {

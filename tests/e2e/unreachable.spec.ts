@@ -118,4 +118,12 @@ test.describe("when the server cannot be reached", () => {
     await expect(page.getByText("Edge proxy").first()).toBeVisible();
     await expect(page.getByRole("alert").filter({ hasText: "This part could not be loaded." })).toHaveCount(2);
   });
+
+  test("a stream that cannot connect at all says so, and goes live once the server answers", async ({ page }) => {
+    await page.route("**/api/stream", (route) => route.abort("connectionrefused"));
+    await page.goto("/en");
+    await expect(page.getByRole("status").filter({ hasText: "Disconnected, reconnecting…" })).toBeVisible();
+    await page.unroute("**/api/stream");
+    await expect(page.locator("[data-connection=live]")).toBeAttached({ timeout: 15_000 });
+  });
 });

@@ -158,6 +158,8 @@ describe.each(PROVIDERS)("errors on %s", (provider) => {
       headers: { "content-type": "application/json" },
       duplex: "half",
     } as RequestInit);
+    // The refused rest of the body is never read: the client is told not to reuse the connection.
+    expect(streamed.headers.get("connection")).toBe("close");
     await expectError(streamed, 413);
     // just under the limit is fine as far as size goes (here: too long a message, so 422)
     const underLimit = JSON.stringify({ message: big(60 * KIB) });
