@@ -172,7 +172,7 @@ describe.each(PROVIDERS)("heartbeat paths on %s", (provider) => {
     expect(await count()).toBe(3);
   });
 
-  it.runIf(provider === "postgresql")("takes one statement for a steady beat and steps aside for a flip or metadata", async () => {
+  it.runIf(provider === "postgresql")("records a steady beat in its own short transaction and steps aside for a flip or metadata", async () => {
     await beat({ status: "healthy" });
     const pool = pgPool(ctx.db)!;
     expect(pool).not.toBeNull();
