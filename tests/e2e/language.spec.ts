@@ -21,6 +21,14 @@ test("switching to Thai and back", async ({ page }) => {
 
   await page.goto(`/th/services/${id}`);
   await expect(page.getByText("ระยะเวลาที่ทำงานได้")).toBeVisible();
+  // Thai in monospace text (a metadata value) is drawn with the served Thai font, not left to the system's fonts.
+  const families = await page.evaluate(() => {
+    const code = [...document.querySelectorAll("code")].find((c) => c.textContent === "กรุงเทพ")!;
+    const thai = getComputedStyle(document.documentElement).getPropertyValue("--font-thai").split(",")[0].trim().replace(/^["']|["']$/g, "");
+    return { code: getComputedStyle(code).fontFamily, thai };
+  });
+  expect(families.thai).not.toBe("");
+  expect(families.code).toContain(families.thai);
   await screenshot(page, "service-th");
 
   await page.getByRole("button", { name: "เปลี่ยนเป็นภาษาอังกฤษ" }).click();
