@@ -18,14 +18,12 @@
 // Every process and database is removed at the end, also on failure, Ctrl-C and when the watchdog fires.
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import pg from "pg";
-import { abort, cleanup, guardRun, log, onCleanup, positiveInt, sleep } from "./common";
+import { abort, adminQuery, cleanup, createBenchDatabase, guardRun, log, onCleanup, positiveInt, sleep, type BenchDb } from "./common";
 import { parseConfig, type Config } from "../../lib/config";
 import { createDb, type Db } from "../../lib/db/client";
 import { applyMigrations } from "../../lib/db/migrate";
@@ -126,53 +124,8 @@ function dist(values: number[]): Dist | null {
 // ---------------------------------------------------------------------------------------------------------------
 // Databases
 
-type BenchDb = { provider: Provider; url: string; dataDir: string; drop(): Promise<void> };
-
-async function adminQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, url = PG_ADMIN_URL): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrlFor(name: string): string {
-  const u = new URL(PG_ADMIN_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function createDatabase(provider: Provider): Promise<BenchDb> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "laneswap-bench-detect-"));
-  let removedDir = false;
-  const rmDir = async () => {
-    if (removedDir) return;
-    removedDir = true;
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  };
-  onCleanup(rmDir);
-  if (provider === "sqlite") return { provider, url: `file:${path.join(dataDir, "laneswap.db")}`, dataDir, drop: rmDir };
-  const name = `laneswap_bench_detect_${process.pid}_${randomBytes(4).toString("hex")}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
-  let dropped = false;
-  const drop = async () => {
-    if (dropped) return;
-    dropped = true;
-    await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  };
-  onCleanup(drop);
-  return {
-    provider,
-    url: databaseUrlFor(name),
-    dataDir,
-    drop: async () => {
-      await drop();
-      await rmDir();
-    },
-  };
-}
+const createDatabase = (provider: Provider) =>
+  createBenchDatabase(provider, { adminUrl: PG_ADMIN_URL, prefix: "laneswap_bench_detect" });
 
 // A trigger on the benchmark's own database records the wall-clock time at which each flip event row is inserted
 // (inside the worker's transaction, a few queries before its commit). The flip's `at` is the sweep's `now`, read
@@ -672,7 +625,7 @@ async function machine() {
   const cpus = os.cpus();
   let postgres: string | null = null;
   if (TARGETS.includes("postgresql")) {
-    postgres = (await adminQuery<{ server_version: string }>("SHOW server_version").catch(() => [{ server_version: "unreachable" }]))[0].server_version;
+    postgres = (await adminQuery<{ server_version: string }>(PG_ADMIN_URL, "SHOW server_version").catch(() => [{ server_version: "unreachable" }]))[0].server_version;
   }
   let sqlite: string | null = null;
   try {

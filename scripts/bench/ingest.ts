@@ -15,14 +15,13 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { abort, cleanup, cleanupStarted, guardRun, log, onCleanup, onCleanupStart, positiveInt, sleep } from "./common";
+import { abort, cleanup, cleanupStarted, createBenchDatabase, freePort, guardRun, log, onCleanup, onCleanupStart, positiveInt, sleep, type BenchDb } from "./common";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Options
@@ -277,47 +276,13 @@ function ensureBuilds(): void {
 // ---------------------------------------------------------------------------------------------------------------
 // Databases
 
-type BenchDb = { url: string; dataDir: string; drop(): Promise<void> };
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 5_000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 async function createDatabase(provider: "sqlite" | "postgresql"): Promise<BenchDb> {
   assertNotCleaningUp();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "laneswap-bench-"));
-  track("dirs", dataDir, true);
-  const rmDir = async () => {
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    track("dirs", dataDir, false);
-  };
-  onCleanup(rmDir);
-  if (provider === "sqlite") return { url: `file:${path.join(dataDir, "laneswap.db")}`, dataDir, drop: rmDir };
-  const name = `laneswap_bench_${process.pid}_${randomBytes(4).toString("hex")}`;
-  track("pgDatabases", name, true);
-  await adminQuery(`CREATE DATABASE ${name}`);
-  let dropped = false;
-  const drop = async () => {
-    if (dropped) return;
-    dropped = true;
-    await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    track("pgDatabases", name, false);
-  };
-  onCleanup(drop);
-  return {
-    url: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`),
-    dataDir,
-    drop: async () => {
-      await drop();
-      await rmDir();
-    },
-  };
+  return createBenchDatabase(provider, {
+    adminUrl: PG_ADMIN_URL,
+    prefix: "laneswap_bench",
+    leftover: (kind, value, present) => track(kind === "dir" ? "dirs" : "pgDatabases", value, present),
+  });
 }
 
 /** Heartbeats the database actually recorded (sum of services.beat_count). */
@@ -343,16 +308,6 @@ async function recordedHeartbeats(provider: "sqlite" | "postgresql", url: string
 // ---------------------------------------------------------------------------------------------------------------
 // Servers
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 // Settings LaneSwap reads from the environment: none may leak in from the caller's shell.
 const LANESWAP_ENV = [
