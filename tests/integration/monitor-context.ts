@@ -4,11 +4,18 @@ import { createDb, type Db } from "../../lib/db/client";
 import { applyMigrations } from "../../lib/db/migrate";
 import type { ChannelRow, NotifierFor } from "../../lib/monitor/deliver";
 import type { Notifier, SendResult } from "../../lib/notify/notifier";
+import type { ClientStatus } from "../../lib/core/status";
 import type { Ctx } from "../../lib/services/context";
+import { recordHeartbeat } from "../../lib/services/record-heartbeat";
 import { createDatabase, type Provider, type TestDatabase } from "./harness";
 
 // The monitor's functions driven in-process against a real database (a fresh SQLite file or PostgreSQL database)
 // with a clock the test moves by hand: no server, no worker loop, no sleeping.
+
+/** A heartbeat through the server's own service, at the context's clock. */
+export function beat(ctx: Ctx, id: string, status: ClientStatus = "healthy", message?: string) {
+  return recordHeartbeat(ctx, { id, input: { status, ...(message !== undefined ? { message } : {}) } });
+}
 
 /** Where every fake clock starts: a fixed, whole-second instant, so deadlines are easy to reason about. */
 export const T0 = new Date("2030-01-01T00:00:00.000Z");

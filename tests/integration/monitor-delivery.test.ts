@@ -1,16 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Level, Notification } from "../../lib/core/notification";
-import type { ClientStatus } from "../../lib/core/status";
 import { deliverDue, type DeliverStats } from "../../lib/monitor/deliver";
 import type { Notifier } from "../../lib/notify/notifier";
 import { createChannel } from "../../lib/services/channels/create-channel";
 import { listChannels } from "../../lib/services/channels/list-channels";
 import { updateChannel } from "../../lib/services/channels/update-channel";
 import type { Ctx } from "../../lib/services/context";
-import { recordHeartbeat } from "../../lib/services/record-heartbeat";
 import { registerService } from "../../lib/services/register-service";
 import { PROVIDERS } from "./harness";
 import {
+  beat,
   fakeNotifier,
   fakeNotifierFor,
   monitorCtx,
@@ -36,10 +35,6 @@ async function channel(ctx: Ctx, name: string, options: { levels?: Level[]; serv
 async function register(ctx: Ctx, id: string): Promise<void> {
   await registerService(ctx, { service_name: `Service ${id}`, service_id: id });
   await beat(ctx, id, "healthy"); // the first heartbeat: not notified
-}
-
-async function beat(ctx: Ctx, id: string, status: ClientStatus, message?: string) {
-  await recordHeartbeat(ctx, { id, input: { status, ...(message !== undefined ? { message } : {}) } });
 }
 
 /** Registers the service and makes it flip `flips` times (error, healthy, error …): one delivery per flip per channel. */

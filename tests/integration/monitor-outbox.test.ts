@@ -7,12 +7,11 @@ import { sweepStale } from "../../lib/monitor/sweep-stale";
 import { createChannel } from "../../lib/services/channels/create-channel";
 import { listChannels } from "../../lib/services/channels/list-channels";
 import type { Ctx } from "../../lib/services/context";
-import { recordHeartbeat } from "../../lib/services/record-heartbeat";
 import { registerService } from "../../lib/services/register-service";
 import { ENV_CHANNEL_ID, syncEnvChannel } from "../../lib/services/sync-env-channel";
 import { updateService } from "../../lib/services/update-service";
 import { PROVIDERS } from "./harness";
-import { monitorCtx, type MonitorContext } from "./monitor-context";
+import { beat, type MonitorContext, monitorCtx } from "./monitor-context";
 
 // Flips → outbox: every flip that should be notified writes one pending delivery per subscribed channel, in the
 // flip's own transaction; the alert policy (first heartbeat, paused, flapping, reminders) decides which.
@@ -37,10 +36,6 @@ async function channel(
 async function register(ctx: Ctx, id: string, name = `Service ${id}`): Promise<string> {
   await registerService(ctx, { service_name: name, service_id: id });
   return id;
-}
-
-async function beat(ctx: Ctx, id: string, status: ClientStatus = "healthy", message?: string) {
-  return recordHeartbeat(ctx, { id, input: { status, ...(message !== undefined ? { message } : {}) } });
 }
 
 async function deliveries(ctx: Ctx, where: { channelId?: string; serviceId?: string; kind?: string } = {}) {

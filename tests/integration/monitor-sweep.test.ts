@@ -1,12 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ClientStatus } from "../../lib/core/status";
 import { nextDeadline, sweepStale, type SweepResult } from "../../lib/monitor/sweep-stale";
 import type { Ctx } from "../../lib/services/context";
-import { recordHeartbeat } from "../../lib/services/record-heartbeat";
 import { registerService } from "../../lib/services/register-service";
 import { updateService } from "../../lib/services/update-service";
 import { PROVIDERS } from "./harness";
-import { T0, monitorCtx, startRemoteMonitor, type MonitorContext } from "./monitor-context";
+import { beat, type MonitorContext, monitorCtx, startRemoteMonitor, T0 } from "./monitor-context";
 
 // Deadline-driven stale detection, driven directly with a hand-moved clock: a service goes stale exactly when
 // (last_heartbeat ?? created_at) + threshold passes, once, and never while paused.
@@ -16,10 +14,6 @@ const SECOND = 1000;
 async function register(ctx: Ctx, id: string, staleThreshold?: number): Promise<string> {
   await registerService(ctx, { service_name: `Service ${id}`, service_id: id, ...(staleThreshold ? { stale_threshold: staleThreshold } : {}) });
   return id;
-}
-
-async function beat(ctx: Ctx, id: string, status: ClientStatus = "healthy", message?: string) {
-  return recordHeartbeat(ctx, { id, input: { status, ...(message !== undefined ? { message } : {}) } });
 }
 
 async function row(ctx: Ctx, id: string) {
