@@ -104,15 +104,18 @@ export class MonitorWorker {
         for (const delivery of claimed) {
           const send: Promise<void> = sendClaimed(this.ctx, { delivery, workerId: this.id, notifierFor: (c) => this.notifierFor(c), stats })
             .catch((error) => this.events.onError?.("delivery", error))
-            .finally(() => inFlight.delete(send));
+            .finally(() => {
+              inFlight.delete(send);
+              // A settled send may have freed the next delivery of its lane.
+              this.wakeDelivery?.();
+            });
           inFlight.add(send);
         }
         if (claimed.length === 0) {
-          // Sleep until the next poll, or until this worker's own sweep has just queued notifications.
+          // Sleep until the next poll, a send settling, or this worker's own sweep queuing notifications.
           await new Promise<void>((resolve) => {
             this.wakeDelivery = resolve;
             void pause(DELIVERY_POLL_MS, signal).then(resolve);
-            for (const send of inFlight) void send.then(resolve);
           });
           this.wakeDelivery = undefined;
         }
