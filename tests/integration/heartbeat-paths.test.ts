@@ -145,7 +145,7 @@ describe.each(PROVIDERS)("heartbeat paths on %s", (provider) => {
     await beat({ status: "healthy" });
     const count = () => ctx.db.event.count({ where: { serviceId: "api" } });
     // A status change is the Prisma path's: nothing written here.
-    expect(recordSteadyHeartbeat(ctx, conn, { id: "api", input: { status: "error" }, withEvents: true })).toBeNull();
+    expect(await recordSteadyHeartbeat(ctx, conn, { id: "api", input: { status: "error" }, withEvents: true })).toBeNull();
     expect(await count()).toBe(2);
 
     let release!: () => void;
@@ -158,7 +158,7 @@ describe.each(PROVIDERS)("heartbeat paths on %s", (provider) => {
       await held;
     });
     await entered;
-    expect(recordSteadyHeartbeat(ctx, conn, { id: "api", input: { status: "healthy" }, withEvents: true })).toBeNull();
+    expect(await recordSteadyHeartbeat(ctx, conn, { id: "api", input: { status: "healthy" }, withEvents: true })).toBeNull();
     // The heartbeat waits for the transaction, then is recorded after it.
     let done = false;
     const heartbeat = beat({ status: "healthy", message: "after" }).then((v) => ((done = true), v));
@@ -170,6 +170,64 @@ describe.each(PROVIDERS)("heartbeat paths on %s", (provider) => {
     expect(view.name).toBe("API (renamed)");
     expect(view.message).toBe("after");
     expect(await count()).toBe(3);
+  });
+
+  it.runIf(provider === "sqlite")("writes the heartbeats of one event-loop turn in one commit, each settled on its own", async () => {
+    const conn = sqliteConnection(ctx.db)!;
+    const ids = ["a", "b", "c", "d", "bad"];
+    for (const id of ids) {
+      await registerService(ctx, { service_name: id, service_id: id });
+      await recordHeartbeat(ctx, { id, input: { status: "healthy" } }); // the first heartbeat flips: the Prisma path
+    }
+    const to = (id: string, input: Parameters<typeof recordHeartbeat>[1]["input"]) => recordHeartbeat(ctx, { id, input, withEvents: false });
+    // Frames the WAL holds after some steady heartbeats: every commit writes each page it changed once.
+    const framesWritten = async (send: () => Promise<unknown>) => {
+      conn.pragma("wal_checkpoint(TRUNCATE)");
+      await send();
+      return Number((conn.pragma("wal_checkpoint(PASSIVE)") as { log: number | bigint }[])[0].log);
+    };
+    const one = ["a", "b", "c", "d"];
+    const apart = await framesWritten(async () => {
+      for (const id of one) await to(id, { status: "healthy" });
+    });
+    const together = await framesWritten(() => Promise.all(one.map((id) => to(id, { status: "healthy" }))));
+    expect(together).toBeGreaterThan(0);
+    expect(together).toBeLessThan(apart / 2);
+
+    // A heartbeat that fails after writing (this service's stored metadata is not JSON, which only the answer reads)
+    // leaves no trace and fails alone; an unknown service answers 404; a service whose heartbeat flips keeps the
+    // order of its later heartbeats of the same turn (they follow it through the Prisma path).
+    await ctx.db.$executeRawUnsafe(`UPDATE services SET metadata = '{' WHERE id = 'bad'`);
+    const before = await ctx.db.service.findUniqueOrThrow({ where: { id: "bad" }, select: { beatCount: true } });
+    const eventsBefore = await ctx.db.event.count({ where: { serviceId: "bad" } });
+    const outcomes = await Promise.allSettled([
+      to("a", { status: "healthy", message: "a1" }),
+      to("bad", { status: "healthy", message: "lost" }),
+      to("nope", { status: "healthy" }),
+      to("b", { status: "degraded", message: "b1" }),
+      to("b", { status: "healthy", message: "b2" }),
+      to("a", { status: "healthy", message: "a2" }),
+    ]);
+    expect(outcomes.map((o) => (o.status === "fulfilled" ? `${o.value.status}:${o.value.message}` : o.reason.constructor.name))).toEqual([
+      "healthy:a1",
+      "SyntaxError",
+      "AppError",
+      "degraded:b1",
+      "healthy:b2",
+      "healthy:a2",
+    ]);
+    expect((outcomes[2] as PromiseRejectedResult).reason.code).toBe("not_found");
+    expect(await ctx.db.service.findUniqueOrThrow({ where: { id: "bad" }, select: { beatCount: true } })).toEqual(before);
+    expect(await ctx.db.event.count({ where: { serviceId: "bad" } })).toBe(eventsBefore);
+    const b = await getService(ctx, { id: "b" });
+    expect({ status: b.status, message: b.message }).toEqual({ status: "healthy", message: "b2" });
+    expect(b.events!.slice(-4).map((e) => `${e.type}:${e.status}`)).toEqual([
+      "heartbeat:degraded",
+      "flip:degraded",
+      "heartbeat:healthy",
+      "flip:healthy",
+    ]);
+    expect((await getService(ctx, { id: "a" })).message).toBe("a2");
   });
 
   it.runIf(provider === "postgresql")("records a steady beat in its own short transaction and steps aside for a flip or metadata", async () => {
