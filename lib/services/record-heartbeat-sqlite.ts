@@ -9,6 +9,7 @@ import type { Ctx } from "./context";
 import { nowOf, thresholdOf } from "./context";
 import { heartbeatMetadata } from "./heartbeat-metadata";
 import { PRUNE_EVERY } from "./prune-history";
+import { perTurn, type Pending } from "./turn-batch";
 import { SERVICE_EVENTS_IN_VIEW, toServiceView, withEventsJson, type ServiceView } from "./service-view";
 
 // The common heartbeat (the status does not change) on Prisma's own SQLite connection, with statements prepared
@@ -79,33 +80,40 @@ function prepareStatements(conn: BetterSqlite3.Database): Statements {
 // Dates are stored the way Prisma's SQLite adapter stores them, so both read and compare each other's rows.
 const stored = (d: Date) => d.toISOString().replace("Z", "+00:00");
 
-type SteadyRequest = { id: string; input: HeartbeatInput; withEvents: boolean };
-type Queued = { ctx: Ctx; request: SteadyRequest; resolve: (view: ServiceView | null) => void; reject: (error: unknown) => void };
+type SteadyRequest = { ctx: Ctx; id: string; input: HeartbeatInput; withEvents: boolean };
+type Queued = Pending<SteadyRequest, ServiceView | null>;
 type Outcome = { view: ServiceView | null } | { error: unknown };
-
-type Batcher = {
-  queue: Queued[];
-  scheduled: boolean;
-  /** Writes the queued heartbeats in one transaction; each outcome is final only once it has committed. */
-  write: BetterSqlite3.Transaction<(items: Queued[]) => Outcome[]>;
-};
+type Batcher = (item: Queued) => void;
 const batchers = new WeakMap<BetterSqlite3.Database, Batcher>();
 
-function batcherOf(conn: BetterSqlite3.Database): Batcher {
-  let batcher = batchers.get(conn);
-  if (batcher) return batcher;
+/**
+ * Records a heartbeat that keeps the service's status, or answers null without writing anything when the Prisma
+ * path must do it (the status changes, or a Prisma transaction holds the connection). Settles once the write has
+ * committed, together with the other heartbeats of this event-loop turn.
+ */
+export function recordSteadyHeartbeat(
+  ctx: Ctx,
+  conn: BetterSqlite3.Database,
+  request: Omit<SteadyRequest, "ctx">,
+): Promise<ServiceView | null> {
+  if (conn.inTransaction) return Promise.resolve(null);
+  const batch = batchers.get(conn) ?? batcherFor(conn);
+  return new Promise((resolve, reject) => batch({ request: { ...request, ctx }, resolve, reject }));
+}
+
+function batcherFor(conn: BetterSqlite3.Database): Batcher {
   // Statements and transaction wrappers are made once per connection.
   const s = prepareStatements(conn);
   // Nested in `write`, this runs in a savepoint: a heartbeat that fails leaves no trace and does not fail the others.
-  const writeOne = conn.transaction((ctx: Ctx, request: SteadyRequest) => writeSteady(s, ctx, request));
+  const writeOne = conn.transaction((request: SteadyRequest) => writeSteady(s, request));
   const write = conn.transaction((items: Queued[]): Outcome[] => {
-    // Once one heartbeat of a service leaves for the Prisma path, its later ones in this batch follow it there, so
+    // Once a heartbeat of a service leaves for the Prisma path, its later ones in this batch follow it there, so
     // they are applied after it.
     const deferred = new Set<string>();
-    return items.map(({ ctx, request }) => {
+    return items.map(({ request }) => {
       if (deferred.has(request.id)) return { view: null };
       try {
-        const view = writeOne(ctx, request);
+        const view = writeOne(request);
         if (!view) deferred.add(request.id);
         return { view };
       } catch (error) {
@@ -113,48 +121,28 @@ function batcherOf(conn: BetterSqlite3.Database): Batcher {
       }
     });
   });
-  batcher = { queue: [], scheduled: false, write };
-  batchers.set(conn, batcher);
-  return batcher;
-}
-
-/**
- * Records a heartbeat that keeps the service's status, or answers null without writing anything when the Prisma
- * path must do it (the status changes, or a Prisma transaction holds the connection). Settles once the write has
- * committed, together with the other heartbeats of this event-loop turn.
- */
-export function recordSteadyHeartbeat(ctx: Ctx, conn: BetterSqlite3.Database, request: SteadyRequest): Promise<ServiceView | null> {
-  if (conn.inTransaction) return Promise.resolve(null);
-  const batcher = batcherOf(conn);
-  return new Promise((resolve, reject) => {
-    batcher.queue.push({ ctx, request, resolve, reject });
-    if (batcher.scheduled) return;
-    batcher.scheduled = true;
-    setImmediate(() => flush(conn, batcher));
+  const batch = perTurn<Queued>((items) => {
+    // A Prisma transaction opened meanwhile holds the connection: these take the Prisma path and queue behind it.
+    if (conn.inTransaction || !conn.open) {
+      for (const item of items) item.resolve(null);
+      return;
+    }
+    let outcomes: Outcome[];
+    try {
+      // IMMEDIATE: take the write lock first, so the reads cannot be overtaken by another process's write.
+      outcomes = write.immediate(items);
+    } catch (error) {
+      // Nothing committed (the commit itself failed, or the lock could not be had): the whole batch fails.
+      for (const item of items) item.reject(error);
+      return;
+    }
+    outcomes.forEach((outcome, i) => ("error" in outcome ? items[i].reject(outcome.error) : items[i].resolve(outcome.view)));
   });
+  batchers.set(conn, batch);
+  return batch;
 }
 
-function flush(conn: BetterSqlite3.Database, batcher: Batcher): void {
-  const items = batcher.queue.splice(0);
-  batcher.scheduled = false;
-  // A Prisma transaction opened meanwhile holds the connection: these take the Prisma path and queue behind it.
-  if (conn.inTransaction || !conn.open) {
-    for (const item of items) item.resolve(null);
-    return;
-  }
-  let outcomes: Outcome[];
-  try {
-    // IMMEDIATE: take the write lock first, so the reads cannot be overtaken by another process's write.
-    outcomes = batcher.write.immediate(items);
-  } catch (error) {
-    // Nothing committed (the commit itself failed, or the lock could not be had): every heartbeat of the batch fails.
-    for (const item of items) item.reject(error);
-    return;
-  }
-  outcomes.forEach((outcome, i) => ("error" in outcome ? items[i].reject(outcome.error) : items[i].resolve(outcome.view)));
-}
-
-function writeSteady(s: Statements, ctx: Ctx, { id, input, withEvents }: SteadyRequest): ServiceView | null {
+function writeSteady(s: Statements, { ctx, id, input, withEvents }: SteadyRequest): ServiceView | null {
   const current = s.service.get(id);
   if (!current) throw serviceNotFound(id);
   if (flipForHeartbeat(current.status as Status, input.status)) return null;

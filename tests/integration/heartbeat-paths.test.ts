@@ -230,6 +230,79 @@ describe.each(PROVIDERS)("heartbeat paths on %s", (provider) => {
     expect((await getService(ctx, { id: "a" })).message).toBe("a2");
   });
 
+  it.runIf(provider === "postgresql")("writes the heartbeats of one event-loop turn in one transaction, each settled on its own", async () => {
+    for (const id of ["a", "b", "c"]) {
+      await registerService(ctx, { service_name: id, service_id: id });
+      await recordHeartbeat(ctx, { id, input: { status: "healthy" } }); // the first heartbeat flips: the Prisma path
+    }
+    // Which transaction wrote each log entry.
+    await ctx.db.$executeRawUnsafe(`CREATE TABLE entry_tx (event_id text, tx bigint)`);
+    await ctx.db.$executeRawUnsafe(`CREATE FUNCTION note_tx() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.message = 'boom' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+        INSERT INTO entry_tx VALUES (NEW.id, txid_current()); RETURN NEW;
+      END $$`);
+    await ctx.db.$executeRawUnsafe(`CREATE TRIGGER note_tx AFTER INSERT ON events FOR EACH ROW EXECUTE FUNCTION note_tx()`);
+    const to = (id: string, input: Parameters<typeof recordHeartbeat>[1]["input"], withEvents = false) =>
+      recordHeartbeat(ctx, { id, input, withEvents });
+    const transactionsOf = async (messages: string[]) =>
+      (
+        await ctx.db.$queryRawUnsafe<{ n: number }[]>(
+          `SELECT count(DISTINCT t.tx)::int AS n FROM entry_tx t JOIN events e ON e.id = t.event_id WHERE e.message = ANY($1)`,
+          messages,
+        )
+      )[0].n;
+
+    // Steady heartbeats to different services, one to an unknown service, a flip followed by a heartbeat of the same
+    // service (it follows the flip through the Prisma path), and a second steady heartbeat of a service in the same
+    // turn (it waits for the next batch): each answered on its own, in order.
+    const outcomes = await Promise.allSettled([
+      to("a", { status: "healthy", message: "a1" }, true),
+      to("nope", { status: "healthy" }),
+      to("b", { status: "degraded", message: "b1" }),
+      to("c", { status: "healthy", message: "c1" }),
+      to("b", { status: "healthy", message: "b2" }),
+      to("a", { status: "healthy", message: "a2" }),
+    ]);
+    expect(outcomes.map((o) => (o.status === "fulfilled" ? `${o.value.status}:${o.value.message}` : o.reason.code))).toEqual([
+      "healthy:a1",
+      "not_found",
+      "degraded:b1",
+      "healthy:c1",
+      "healthy:b2",
+      "healthy:a2",
+    ]);
+    expect(await transactionsOf(["a1", "c1"])).toBe(1);
+    expect(await transactionsOf(["a1", "a2"])).toBe(2);
+    const a1 = (outcomes[0] as PromiseFulfilledResult<ServiceView>).value;
+    expect(a1.events!.at(-1)).toMatchObject({ type: "heartbeat", message: "a1" });
+    const a = await getService(ctx, { id: "a" });
+    expect(a.message).toBe("a2");
+    expect(a.events!.slice(-2).map((e) => e.message)).toEqual(["a1", "a2"]);
+    const b = await getService(ctx, { id: "b" });
+    expect({ status: b.status, message: b.message }).toEqual({ status: "healthy", message: "b2" });
+    expect(b.events!.slice(-4).map((e) => `${e.type}:${e.status}`)).toEqual([
+      "heartbeat:degraded",
+      "flip:degraded",
+      "heartbeat:healthy",
+      "flip:healthy",
+    ]);
+
+    // A batch that fails before its commit writes nothing; its heartbeats go through the Prisma path one by one,
+    // where only the one at fault fails.
+    const counts = async () =>
+      (await ctx.db.service.findMany({ where: { id: { in: ["a", "b", "c"] } }, orderBy: { id: "asc" } })).map((s) => s.beatCount);
+    const before = await counts();
+    const failed = await Promise.allSettled([
+      to("a", { status: "healthy", message: "a3" }),
+      to("b", { status: "healthy", message: "boom" }),
+      to("c", { status: "healthy", message: "c3" }),
+    ]);
+    expect(failed.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(await counts()).toEqual([before[0] + 1, before[1], before[2] + 1]);
+    expect(await transactionsOf(["a3", "c3"])).toBe(2);
+  });
+
   it.runIf(provider === "postgresql")("records a steady beat in its own short transaction and steps aside for a flip or metadata", async () => {
     await beat({ status: "healthy" });
     const pool = pgPool(ctx.db)!;
