@@ -12,8 +12,11 @@ export function hashApiKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");
 }
 
-export function equalSecrets(a: string, b: string): boolean {
-  const ha = createHash("sha256").update(a).digest();
-  const hb = createHash("sha256").update(b).digest();
-  return timingSafeEqual(ha, hb);
+let known: { secret: string; digest: Buffer } | null = null;
+
+/** Whether `hash` (hashApiKey of a presented key) is the hash of `secret`, compared in constant time. */
+export function isHashOf(hash: string, secret: string): boolean {
+  // The secret (LANESWAP_API_KEY) is the same on every request: hashed once.
+  if (known?.secret !== secret) known = { secret, digest: createHash("sha256").update(secret).digest() };
+  return timingSafeEqual(Buffer.from(hash, "hex"), known.digest);
 }
