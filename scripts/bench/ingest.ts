@@ -1,14 +1,18 @@
-// Heartbeat ingest benchmark: `npx tsx scripts/bench/ingest.ts [--duration 20] [--json]` (or `npm run bench:ingest`).
+// Heartbeat ingest benchmark: `npx tsx scripts/bench/ingest.ts [--duration 30] [--json]` (or `npm run bench:ingest`).
 //
-// One after another, never concurrently, each under `next start` on 127.0.0.1 and loaded by autocannon:
+// Three targets, each under `next start` on 127.0.0.1 and loaded by autocannon:
 //   1. empty       an empty Next.js route handler (scripts/bench/empty-next-app): the framework's own ceiling;
 //   2. sqlite      the LaneSwap production build on a fresh SQLite file, heartbeats to many services;
 //   3. postgresql  the same on a fresh PostgreSQL database (created on 127.0.0.1:5432 and dropped afterwards).
-// Each gets a short warm-up, then the measured run, while the server's RSS (its whole process tree, from /proc) is
-// sampled every second and its CPU time is taken at both ends. Prints a table, the ratios to the empty app,
-// PASS/FAIL per target (sqlite >= 0.8x empty; zero errors; every answered heartbeat stored) and the machine.
-// Exits 1 when a target fails. Every server process, temporary directory and database is removed at the end, also
-// on failure or Ctrl-C (and by a detached guardian if this process is killed outright); a watchdog bounds the run.
+// All three servers are started first; after a warm-up each, the measured time is cut into rounds and in every round
+// each target is loaded in turn for a slice of it, never two at once. The machine's speed drifts by tens of percent
+// within minutes on a shared VM; interleaved slices expose every target to the same drift, so the ratios compare
+// like with like (one target after the other, the empty route alone served 395-790 req/s within ten minutes).
+// While a target is loaded, the server's RSS (its whole process tree, from /proc) is sampled every second and its CPU
+// time is taken at both ends. Prints a table, the ratios to the empty app (overall and per round), PASS/FAIL per
+// target (sqlite >= 0.8x empty; zero errors; every answered heartbeat stored) and the machine. Exits 1 when a target
+// fails. Every server process, temporary directory and database is removed at the end, also on failure or Ctrl-C
+// (and by a detached guardian if this process is killed outright); a watchdog bounds the run.
 // The LaneSwap build is copied from .next first, so a `next build` elsewhere in the repository cannot disturb a run.
 
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -28,7 +32,8 @@ import { abort, cleanup, cleanupStarted, createBenchDatabase, freePort, guardRun
 
 const { values: opts } = parseArgs({
   options: {
-    duration: { type: "string", default: "20" },
+    duration: { type: "string", default: "30" },
+    rounds: { type: "string", default: "6" },
     warmup: { type: "string", default: "3" },
     connections: { type: "string", default: "50" },
     services: { type: "string", default: "200" },
@@ -45,8 +50,9 @@ const { values: opts } = parseArgs({
 
 if (opts.help) {
   process.stdout.write(`Usage: npx tsx scripts/bench/ingest.ts [options]
-  --duration S        seconds of each measured run (default 20)
-  --warmup S          seconds of warm-up before each measured run (default 3)
+  --duration S        measured seconds per target, over all rounds (default 30)
+  --rounds N          rounds the measured time is cut into; each round loads every target in turn (default 6)
+  --warmup S          seconds of warm-up per target before the first round (default 3)
   --connections N     concurrent connections (default 50)
   --services N        services registered and heartbeated in rotation (default 200)
   --only LIST         which targets, comma-separated: empty,sqlite,postgresql (default all three)
@@ -63,6 +69,8 @@ if (opts.help) {
 }
 
 const DURATION = positiveInt("duration", opts.duration!, 3600);
+const ROUNDS = positiveInt("rounds", opts.rounds!, 1000);
+const SLICE = Math.max(1, Math.round(DURATION / ROUNDS));
 const WARMUP = positiveInt("warmup", opts.warmup!, 600);
 const CONNECTIONS = positiveInt("connections", opts.connections!, 10_000);
 const SERVICES = positiveInt("services", opts.services!, 100_000);
@@ -175,7 +183,7 @@ function assertNotCleaningUp(): void {
 }
 
 // The whole run is bounded: builds, start-ups and the measured runs, with generous slack.
-const budgetSeconds = 600 + TARGETS.length * (WARMUP + DURATION + 180);
+const budgetSeconds = 600 + TARGETS.length * (WARMUP + DURATION + 2 * ROUNDS + 180);
 const watchdog = guardRun(budgetSeconds * 1000);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -516,11 +524,12 @@ type Measurement = {
   /** Mean bytes received per completed request (headers and body). */
   responseBytes: number;
   durationSeconds: number;
-  /** Requests completed in each second of the measured run (a stall shows as a run of zeros). */
+  /** Requests completed in each second of the measured slices (a stall shows as a run of zeros). */
   completedPerSecond: number[];
-  /** Mean requests/s over the second half of the measured run: the rate once start-up effects (JIT, fresh
-   *  connections admitted one per event-loop turn) have passed. */
+  /** Requests/s over the later half of the rounds: the rate once start-up effects (JIT) have passed. */
   secondHalfRequestsPerSecond: number;
+  /** Requests/s of each round's slice. */
+  roundRequestsPerSecond: number[];
   /** Server CPU time (user + system, whole process tree) per completed request during the measured run. */
   serverCpuMsPerRequest: number;
   /** Server CPU time over wall time during the measured run (1 = one core busy). */
@@ -530,59 +539,86 @@ type Measurement = {
   sent2xxIncludingWarmup?: number;
   /** Requests of the warm-up and measured runs that got no 2xx answer (timeouts, errors, non-2xx). */
   failedIncludingWarmup?: number;
-  /** 1-minute load average just before this target's server started: what else the machine was doing. */
+  /** 1-minute load average just before the warm-ups: what else the machine was doing. */
   backgroundLoad1m?: number;
 };
 
-async function measure(target: TargetName, server: Server, load: Load): Promise<Measurement> {
-  log(`${target}: warm-up ${WARMUP} s`);
-  const warm = await fire(load, WARMUP);
-  log(`${target}: warm-up done, ${Math.round(warm.requests.average)} req/s; measuring ${DURATION} s with ${CONNECTIONS} connections`);
-  const sampler = sampleServer(server.pid);
+type Slice = { result: AutocannonResult; perSecond: number[]; cpuMs: number; rssMb: number[] };
+
+/** A started target: its server, its load, and what to do once measured (stop, count what was stored, drop). */
+type Prepared = {
+  target: TargetName;
+  server: Server;
+  load: Load;
+  warm?: AutocannonResult;
+  slices: Slice[];
+  finish(): Promise<{ recordedHeartbeats?: number }>;
+};
+
+async function slice(p: Prepared): Promise<void> {
+  const sampler = sampleServer(p.server.pid);
   const perSecond: number[] = [];
-  const r = await fire(load, DURATION, perSecond);
+  const result = await fire(p.load, SLICE, perSecond);
   const sampled = sampler.stop();
-  const samples = sampled.rssMb.map((mb) => Math.round(mb * 10) / 10);
+  p.slices.push({ result, perSecond: perSecond.slice(0, SLICE), cpuMs: sampled.cpuMs, rssMb: sampled.rssMb });
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : 0;
+};
+/** Requests/s of one slice. */
+const sliceRate = (sl: Slice) => (sl.result.duration > 0 ? sl.result.requests.total / sl.result.duration : 0);
+
+function summarise(p: Prepared): Measurement {
+  const rs = p.slices.map((sl) => sl.result);
+  const total = sum(rs.map((r) => r.requests.total));
+  const seconds = sum(rs.map((r) => r.duration));
+  const cpu = sum(p.slices.map((sl) => sl.cpuMs));
+  const samples = p.slices.flatMap((sl) => sl.rssMb).map((mb) => Math.round(mb * 10) / 10);
   const statusCodes: Record<string, number> = {};
-  for (const [code, { count }] of Object.entries(r.statusCodeStats ?? {})) statusCodes[code] = Number(count);
+  for (const r of rs) for (const [code, { count }] of Object.entries(r.statusCodeStats ?? {})) statusCodes[code] = (statusCodes[code] ?? 0) + Number(count);
+  const later = p.slices.slice(Math.floor(p.slices.length / 2));
+  const warm = p.warm!;
   const m: Measurement = {
-    target,
+    target: p.target,
     ok: true,
-    requestsPerSecond: r.requests.average,
-    latencyP50Ms: r.latency.p50,
-    latencyP99Ms: r.latency.p99,
-    latencyMeanMs: r.latency.average,
-    latencyPercentilesMs: { p90: r.latency.p90, p97_5: r.latency.p97_5, p99_9: r.latency.p99_9, max: r.latency.max },
-    requestsTotal: r.requests.total,
-    responses2xx: r["2xx"],
-    errors: r.errors,
-    timeouts: r.timeouts,
-    non2xx: r.non2xx,
+    requestsPerSecond: seconds > 0 ? total / seconds : 0,
+    // Percentiles of the slices: the median slice's p50, the worst slice's p99 and beyond.
+    latencyP50Ms: median(rs.map((r) => r.latency.p50)),
+    latencyP99Ms: Math.max(...rs.map((r) => r.latency.p99)),
+    latencyMeanMs: total > 0 ? sum(rs.map((r) => r.latency.average * r.requests.total)) / total : 0,
+    latencyPercentilesMs: {
+      p90: median(rs.map((r) => r.latency.p90)),
+      p97_5: Math.max(...rs.map((r) => r.latency.p97_5)),
+      p99_9: Math.max(...rs.map((r) => r.latency.p99_9)),
+      max: Math.max(...rs.map((r) => r.latency.max)),
+    },
+    requestsTotal: total,
+    responses2xx: sum(rs.map((r) => r["2xx"])),
+    errors: sum(rs.map((r) => r.errors)),
+    timeouts: sum(rs.map((r) => r.timeouts)),
+    non2xx: sum(rs.map((r) => r.non2xx)),
     statusCodes,
-    responseBytes: r.requests.total > 0 ? Math.round(r.throughput.total / r.requests.total) : 0,
-    durationSeconds: r.duration,
-    completedPerSecond: perSecond,
-    secondHalfRequestsPerSecond: secondHalfRate(perSecond),
-    serverCpuMsPerRequest: r.requests.total > 0 ? sampled.cpuMs / r.requests.total : 0,
-    serverCpuUtilization: sampled.cpuMs / (r.duration * 1000),
+    responseBytes: total > 0 ? Math.round(sum(rs.map((r) => r.throughput.total)) / total) : 0,
+    durationSeconds: seconds,
+    completedPerSecond: p.slices.flatMap((sl) => sl.perSecond),
+    secondHalfRequestsPerSecond: sum(later.map((sl) => sl.result.requests.total)) / Math.max(1, sum(later.map((sl) => sl.result.duration))),
+    roundRequestsPerSecond: p.slices.map(sliceRate),
+    serverCpuMsPerRequest: total > 0 ? cpu / total : 0,
+    serverCpuUtilization: seconds > 0 ? cpu / (seconds * 1000) : 0,
     rssMb: { start: samples[0], end: samples[samples.length - 1], max: Math.max(...samples), samples },
-    sent2xxIncludingWarmup: warm["2xx"] + r["2xx"],
-    failedIncludingWarmup: warm.errors + warm.non2xx + r.errors + r.non2xx,
+    sent2xxIncludingWarmup: warm["2xx"] + sum(rs.map((r) => r["2xx"])),
+    failedIncludingWarmup: warm.errors + warm.non2xx + sum(rs.map((r) => r.errors + r.non2xx)),
   };
   log(
-    `${target}: ${m.requestsPerSecond.toFixed(0)} req/s, p50 ${m.latencyP50Ms} ms, p99 ${m.latencyP99Ms} ms, ` +
+    `${p.target}: ${m.requestsPerSecond.toFixed(0)} req/s, p50 ${m.latencyP50Ms} ms, p99 ${m.latencyP99Ms} ms, ` +
       `errors ${m.errors}, non-2xx ${m.non2xx}, server CPU ${m.serverCpuMsPerRequest.toFixed(2)} ms/request ` +
       `(${(m.serverCpuUtilization * 100).toFixed(0)}% of a core), RSS ${m.rssMb.start}→${m.rssMb.end} MB (max ${m.rssMb.max})`,
   );
-  if (m.non2xx > 0) log(`${target}: status codes ${JSON.stringify(statusCodes)}; server output tail:\n${server.output().slice(-3000)}`);
+  if (m.non2xx > 0) log(`${p.target}: status codes ${JSON.stringify(statusCodes)}; server output tail:\n${p.server.output().slice(-3000)}`);
   return m;
-}
-
-function secondHalfRate(perSecond: number[]): number {
-  // autocannon ticks once more when it stops; keep one sample per second of the run.
-  const samples = perSecond.slice(0, DURATION);
-  const half = samples.slice(Math.floor(samples.length / 2));
-  return half.length ? half.reduce((a, b) => a + b, 0) / half.length : 0;
 }
 
 function emptyMeasurement(target: TargetName, reason: string): Measurement {
@@ -590,52 +626,55 @@ function emptyMeasurement(target: TargetName, reason: string): Measurement {
     target, ok: false, skipped: reason, requestsPerSecond: 0, latencyP50Ms: 0, latencyP99Ms: 0, latencyMeanMs: 0,
     latencyPercentilesMs: { p90: 0, p97_5: 0, p99_9: 0, max: 0 },
     requestsTotal: 0, responses2xx: 0, errors: 0, timeouts: 0, non2xx: 0, statusCodes: {}, responseBytes: 0, durationSeconds: 0,
-    completedPerSecond: [], secondHalfRequestsPerSecond: 0, serverCpuMsPerRequest: 0, serverCpuUtilization: 0, rssMb: { start: 0, end: 0, max: 0, samples: [] },
+    completedPerSecond: [], secondHalfRequestsPerSecond: 0, roundRequestsPerSecond: [], serverCpuMsPerRequest: 0,
+    serverCpuUtilization: 0, rssMb: { start: 0, end: 0, max: 0, samples: [] },
   };
 }
 
-async function benchEmpty(): Promise<Measurement> {
+async function prepareEmpty(): Promise<Prepared> {
   const server = await startServer("empty", ROOT, ["scripts/bench/empty-next-app"], {}, "/api/empty", "POST");
-  try {
-    const headers = { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` };
-    return await measure("empty", server, { url: server.url, method: "POST", headers, body: HEARTBEAT_BODY, paths: ["/api/empty"] });
-  } finally {
-    await server.stop();
-  }
+  const headers = { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` };
+  const load = { url: server.url, method: "POST", headers, body: HEARTBEAT_BODY, paths: ["/api/empty"] };
+  return { target: "empty", server, load, slices: [], finish: async () => (await server.stop(), {}) };
 }
 
-async function benchLaneSwap(provider: "sqlite" | "postgresql", appDir: string): Promise<Measurement> {
+async function prepareLaneSwap(provider: "sqlite" | "postgresql", appDir: string): Promise<Prepared> {
   const db = await createDatabase(provider);
+  let server: Server | undefined;
   try {
-    const server = await startServer(provider, appDir, [], { DATABASE_URL: db.url, DATA_DIR: db.dataDir, LANESWAP_API_KEY: ADMIN_KEY }, "/api/health");
-    let m: Measurement;
-    try {
-      const headers = { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` };
-      const ids = Array.from({ length: SERVICES }, (_, i) => `bench-${String(i).padStart(5, "0")}`);
-      log(`${provider}: registering ${SERVICES} services`);
-      // A few at a time: quick, without being a load test of its own.
-      for (let i = 0; i < ids.length; i += 10) {
-        await Promise.all(
-          ids.slice(i, i + 10).map(async (id) => {
-            const res = await fetch(`${server.url}/api/services`, {
-              method: "POST",
-              headers,
-              body: JSON.stringify({ service_name: `Bench ${id}`, service_id: id }),
-            });
-            if (!res.ok) throw new Error(`registering ${id}: HTTP ${res.status} ${await res.text()}`);
-          }),
-        );
-      }
-      const paths = ids.map((id) => `/api/services/${id}/heartbeat`);
-      const load = { ...headers, ...(opts.minimal ? { prefer: "return=minimal" } : {}) };
-      m = await measure(provider, server, { url: server.url, method: "POST", headers: load, body: HEARTBEAT_BODY, paths });
-    } finally {
-      await server.stop();
+    server = await startServer(provider, appDir, [], { DATABASE_URL: db.url, DATA_DIR: db.dataDir, LANESWAP_API_KEY: ADMIN_KEY }, "/api/health");
+    const headers = { "content-type": "application/json", authorization: `Bearer ${ADMIN_KEY}` };
+    const ids = Array.from({ length: SERVICES }, (_, i) => `bench-${String(i).padStart(5, "0")}`);
+    log(`${provider}: registering ${SERVICES} services`);
+    // A few at a time: quick, without being a load test of its own.
+    for (let i = 0; i < ids.length; i += 10) {
+      await Promise.all(
+        ids.slice(i, i + 10).map(async (id) => {
+          const res = await fetch(`${server!.url}/api/services`, {
+            method: "POST",
+            headers,
+            body: JSON.stringify({ service_name: `Bench ${id}`, service_id: id }),
+          });
+          if (!res.ok) throw new Error(`registering ${id}: HTTP ${res.status} ${await res.text()}`);
+        }),
+      );
     }
-    m.recordedHeartbeats = await recordedHeartbeats(provider, db.url);
-    return m;
-  } finally {
+    const paths = ids.map((id) => `/api/services/${id}/heartbeat`);
+    const load = { ...headers, ...(opts.minimal ? { prefer: "return=minimal" } : {}) };
+    const running = server;
+    const finish = async () => {
+      try {
+        await running.stop();
+        return { recordedHeartbeats: await recordedHeartbeats(provider, db.url) };
+      } finally {
+        await db.drop();
+      }
+    };
+    return { target: provider, server, load: { url: server.url, method: "POST", headers: load, body: HEARTBEAT_BODY, paths }, slices: [], finish };
+  } catch (error) {
+    await server?.stop();
     await db.drop();
+    throw error;
   }
 }
 
@@ -676,18 +715,34 @@ async function main(): Promise<number> {
     if (sources > Date.parse(main.builtAt)) log("note: some files in app/ or lib/ are newer than that build; pass --build to rebuild");
   }
 
-  const results: Measurement[] = [];
+  const prepared: Prepared[] = [];
+  const skipped: Measurement[] = [];
   for (const target of TARGETS) {
     try {
-      const backgroundLoad1m = Math.round(os.loadavg()[0] * 100) / 100;
-      log(`${target}: starting (1-min load average before: ${backgroundLoad1m})`);
-      const m = target === "empty" ? await benchEmpty() : await benchLaneSwap(target, main!.dir);
-      results.push({ ...m, backgroundLoad1m });
+      log(`${target}: starting`);
+      prepared.push(target === "empty" ? await prepareEmpty() : await prepareLaneSwap(target, main!.dir));
     } catch (error) {
       log(`${target}: failed: ${(error as Error).message}`);
-      results.push(emptyMeasurement(target, (error as Error).message.split("\n")[0]));
+      skipped.push(emptyMeasurement(target, (error as Error).message.split("\n")[0]));
     }
   }
+  const backgroundLoad1m = Math.round(os.loadavg()[0] * 100) / 100;
+  log(`1-min load average before the warm-ups: ${backgroundLoad1m}`);
+  for (const p of prepared) {
+    log(`${p.target}: warm-up ${WARMUP} s`);
+    p.warm = await fire(p.load, WARMUP);
+  }
+  log(`measuring ${ROUNDS} rounds of ${SLICE} s per target, ${CONNECTIONS} connections`);
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const p of prepared) await slice(p);
+    log(`round ${round}/${ROUNDS}: ${prepared.map((p) => `${p.target} ${sliceRate(p.slices.at(-1)!).toFixed(0)} req/s`).join(", ")}`);
+  }
+  const results: Measurement[] = [...skipped];
+  for (const p of prepared) {
+    const m = summarise(p);
+    results.push({ ...m, ...(await p.finish()), backgroundLoad1m });
+  }
+  results.sort((a, b) => TARGETS.indexOf(a.target) - TARGETS.indexOf(b.target));
 
   const by = (t: TargetName) => results.find((r) => r.target === t && !r.skipped);
   const empty = by("empty");
@@ -705,11 +760,19 @@ async function main(): Promise<number> {
     const r = by(t);
     return empty && r && empty.secondHalfRequestsPerSecond > 0 ? r.secondHalfRequestsPerSecond / empty.secondHalfRequestsPerSecond : null;
   };
+  // Each round's slice against the empty route's slice of the same round: the spread of the comparison.
+  const roundRatios = (t: TargetName) => {
+    const r = by(t);
+    if (!empty || !r) return null;
+    const each = r.roundRequestsPerSecond.map((rate, i) => rate / empty.roundRequestsPerSecond[i]);
+    return { min: Math.min(...each), median: median(each), max: Math.max(...each), each };
+  };
   const ratios = {
     sqliteToEmpty: ratio("sqlite"),
     postgresqlToEmpty: ratio("postgresql"),
     secondHalf: { sqliteToEmpty: halfRatio("sqlite"), postgresqlToEmpty: halfRatio("postgresql") },
     byServerCpu: { sqliteToEmpty: cpuRatio("sqlite"), postgresqlToEmpty: cpuRatio("postgresql") },
+    perRound: { sqliteToEmpty: roundRatios("sqlite"), postgresqlToEmpty: roundRatios("postgresql") },
   };
 
   type Check = { name: string; pass: boolean; detail: string };
@@ -731,12 +794,12 @@ async function main(): Promise<number> {
   }
   for (const r of results) {
     if (r.recordedHeartbeats === undefined || r.sent2xxIncludingWarmup === undefined) continue;
-    // Requests still in flight when autocannon stops (at most one per connection per run) and requests it gave up
-    // on (timeouts) may be recorded without being counted as answered.
+    // Requests still in flight when autocannon stops (at most one per connection per run: the warm-up and each
+    // round) and requests it gave up on (timeouts) may be recorded without being counted as answered.
     const diff = r.recordedHeartbeats - r.sent2xxIncludingWarmup;
     checks.push({
       name: `${r.target}: every answered heartbeat recorded`,
-      pass: diff >= 0 && diff <= 2 * CONNECTIONS + (r.failedIncludingWarmup ?? 0),
+      pass: diff >= 0 && diff <= (ROUNDS + 1) * CONNECTIONS + (r.failedIncludingWarmup ?? 0),
       detail: `${r.recordedHeartbeats} recorded, ${r.sent2xxIncludingWarmup} answered 2xx (incl. warm-up)`,
     });
   }
@@ -751,6 +814,8 @@ async function main(): Promise<number> {
     machine: machine(),
     settings: {
       durationSeconds: DURATION,
+      rounds: ROUNDS,
+      sliceSeconds: SLICE,
       warmupSeconds: WARMUP,
       connections: CONNECTIONS,
       services: SERVICES,
@@ -783,12 +848,16 @@ async function main(): Promise<number> {
       "",
       `Heartbeat ingest — ${report.date}`,
       `Machine: ${mc.cpuModel}, ${mc.cores} cores, ${mc.totalMemoryGb} GB RAM, Node ${mc.node}, ${mc.platform}`,
-      `Load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s measured per target, ${SERVICES} services in rotation, loopback (load generator on the same machine); heartbeat answers: ${report.settings.response}`,
+      `Load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up, then ${ROUNDS} rounds of ${SLICE} s per target (targets in turn), ${SERVICES} services in rotation, loopback (load generator on the same machine); heartbeat answers: ${report.settings.response}`,
       "",
       table(rows),
       "",
       `Ratios (requests/s): sqlite/empty = ${x(ratios.sqliteToEmpty)}, postgresql/empty = ${x(ratios.postgresqlToEmpty)}`,
-      `Ratios (requests/s, second half of the run): sqlite/empty = ${x(ratios.secondHalf.sqliteToEmpty)}, postgresql/empty = ${x(ratios.secondHalf.postgresqlToEmpty)}`,
+      `Ratios (requests/s, later half of the rounds): sqlite/empty = ${x(ratios.secondHalf.sqliteToEmpty)}, postgresql/empty = ${x(ratios.secondHalf.postgresqlToEmpty)}`,
+      `Ratios per round (min / median / max): ${(["sqlite", "postgresql"] as const)
+        .map((t) => ratios.perRound[t === "sqlite" ? "sqliteToEmpty" : "postgresqlToEmpty"])
+        .map((r, i) => `${i ? "postgresql" : "sqlite"}/empty = ${r ? `${x(r.min)} / ${x(r.median)} / ${x(r.max)}` : "n/a"}`)
+        .join(", ")}`,
       `Ratios (server CPU per request, empty/target): sqlite = ${x(ratios.byServerCpu.sqliteToEmpty)}, postgresql = ${x(ratios.byServerCpu.postgresqlToEmpty)}`,
       `Memory (RSS end - start): ${memory.map((m) => `${m.target} ${m.growthMb >= 0 ? "+" : ""}${m.growthMb} MB (${m.flat ? "flat" : "rising"})`).join(", ")}`,
       ...(memory.some((m) => !m.flat)
