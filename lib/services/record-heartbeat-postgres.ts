@@ -102,7 +102,8 @@ async function writeBatches(pool: pg.Pool, items: Queued[]): Promise<void> {
     seen.add(item.request.id);
   }
   const prismaPath = await writeBatch(pool, now);
-  // Once a heartbeat of a service leaves for the Prisma path, its later ones follow it there.
+  // Once a heartbeat of a service leaves for the Prisma path, its later ones follow it there instead of being written
+  // before it (on that path each takes its own connection: they are applied in the order they get the row lock).
   later = later.filter((item) => !prismaPath.has(item.request.id) || (item.resolve(null), false));
   if (later.length > 0) await writeBatches(pool, later);
 }

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from "better-sqlite3";
+import { LRUCache } from "lru-cache";
 import { v7 as uuidv7 } from "uuid";
 import { watchedDeadline } from "../core/deadline";
 import { serviceNotFound } from "../core/errors";
@@ -37,10 +38,21 @@ type ServiceRecord = {
 type Statements = {
   service: BetterSqlite3.Statement<[string], ServiceRecord>;
   update: BetterSqlite3.Statement<unknown[]>;
-  insertEvent: BetterSqlite3.Statement<unknown[]>;
+  newestEvent: BetterSqlite3.Statement<[string], string>;
+  insertEvent: BetterSqlite3.Statement<unknown[], string>;
   prune: BetterSqlite3.Statement<unknown[]>;
-  events: BetterSqlite3.Statement<[string, number], { events: string }>;
+  events: BetterSqlite3.Statement<[string, number], string>;
 };
+
+// An events row as the JSON text of its EventView (toEventView's shape, compact like JSON.stringify), built by SQLite.
+const TIMESTAMP = `replace(at, '+00:00', 'Z')`;
+const EVENT_JSON = `CASE
+  WHEN type = 'flip' AND reason IS NOT NULL THEN json_object('id', id, 'type', type, 'timestamp', ${TIMESTAMP},
+    'status', status, 'message', message, 'from', from_status, 'reason', reason)
+  WHEN type = 'flip' THEN json_object('id', id, 'type', type, 'timestamp', ${TIMESTAMP}, 'status', status,
+    'message', message, 'from', from_status)
+  ELSE json_object('id', id, 'type', type, 'timestamp', ${TIMESTAMP}, 'status', status, 'message', message)
+END`;
 
 function prepareStatements(conn: BetterSqlite3.Database): Statements {
   const s: Statements = {
@@ -52,29 +64,56 @@ function prepareStatements(conn: BetterSqlite3.Database): Statements {
       `UPDATE services SET beat_count = beat_count + 1, message = ?, metadata = ?, last_heartbeat = ?, updated_at = ?,
               deadline = ? WHERE id = ?`,
     ),
-    insertEvent: conn.prepare(
-      `INSERT INTO events (id, service_id, type, status, message, at) VALUES (?, ?, 'heartbeat', ?, ?, ?)`,
-    ),
+    newestEvent: conn.prepare<[string], string>(`SELECT id FROM events WHERE service_id = ? ORDER BY id DESC LIMIT 1`).pluck(),
+    insertEvent: conn
+      .prepare<unknown[], string>(
+        `INSERT INTO events (id, service_id, type, status, message, at) VALUES (?, ?, 'heartbeat', ?, ?, ?)
+         RETURNING ${EVENT_JSON}`,
+      )
+      .pluck(),
     prune: conn.prepare(
       `DELETE FROM events WHERE service_id = ? AND type = 'heartbeat' AND id < (
          SELECT id FROM events WHERE service_id = ? AND type = 'heartbeat' ORDER BY id DESC LIMIT 1 OFFSET ?)`,
     ),
-    // The newest events, oldest first, as the JSON text of EventView[] (toEventView's shape), built by SQLite.
-    events: conn.prepare<[string, number], { events: string }>(
-      `SELECT coalesce(json_group_array(json(CASE
-           WHEN type = 'flip' AND reason IS NOT NULL THEN json_object('id', id, 'type', type, 'timestamp', ts,
-             'status', status, 'message', message, 'from', from_status, 'reason', reason)
-           WHEN type = 'flip' THEN json_object('id', id, 'type', type, 'timestamp', ts, 'status', status,
-             'message', message, 'from', from_status)
-           ELSE json_object('id', id, 'type', type, 'timestamp', ts, 'status', status, 'message', message)
-         END)), '[]') AS events
-       FROM (SELECT * FROM (SELECT id, type, status, from_status, message, reason, replace(at, '+00:00', 'Z') AS ts
-                            FROM events WHERE service_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id)`,
-    ),
+    // The newest events, oldest first.
+    events: conn
+      .prepare<[string, number], string>(
+        `SELECT ${EVENT_JSON} FROM (SELECT * FROM (
+           SELECT id, type, status, from_status, message, reason, at FROM events WHERE service_id = ? ORDER BY id DESC LIMIT ?
+         ) ORDER BY id)`,
+      )
+      .pluck(),
   };
   // Prisma turns on BigInt results for its connection; these statements read small integers.
   for (const statement of Object.values(s)) if (statement.reader) statement.safeIntegers(false);
   return s;
+}
+
+// The newest events of the services heartbeating now, as their JSON texts, so a heartbeat appends its own entry
+// instead of having SQLite encode a hundred events again (that was three quarters of the cost of a heartbeat with
+// the full answer). An entry is used only while the service's newest event is still the one it ends with, so an
+// event written by anything else (a flip, the worker, another process) makes it be read again; a trim that can reach
+// the newest events drops it, and entries expire after a minute, which bounds how long a flip deleted elsewhere for
+// its age (FLIP_RETENTION_DAYS) can still be shown.
+type RecentEvents = LRUCache<string, { newestId: string; json: string[] }>;
+const newRecentEvents = (): RecentEvents => new LRUCache({ max: 1_000, ttl: 60_000 });
+
+/** The newest events' JSON text after this heartbeat appended `added`; `before` was the newest event's id. */
+function recentEventsJson(
+  s: Statements,
+  cache: RecentEvents,
+  { id, before, added, trimmed }: { id: string; before: string | undefined; added: { id: string; json: string }; trimmed: boolean },
+): string {
+  const entry = cache.get(id);
+  if (entry && !trimmed && entry.newestId === before) {
+    entry.json.push(added.json);
+    if (entry.json.length > SERVICE_EVENTS_IN_VIEW) entry.json.shift();
+    entry.newestId = added.id;
+    return `[${entry.json.join(",")}]`;
+  }
+  const json = s.events.all(id, SERVICE_EVENTS_IN_VIEW);
+  cache.set(id, { newestId: added.id, json });
+  return `[${json.join(",")}]`;
 }
 
 // Dates are stored the way Prisma's SQLite adapter stores them, so both read and compare each other's rows.
@@ -104,8 +143,9 @@ export function recordSteadyHeartbeat(
 function batcherFor(conn: BetterSqlite3.Database): Batcher {
   // Statements and transaction wrappers are made once per connection.
   const s = prepareStatements(conn);
+  const recent = newRecentEvents();
   // Nested in `write`, this runs in a savepoint: a heartbeat that fails leaves no trace and does not fail the others.
-  const writeOne = conn.transaction((request: SteadyRequest) => writeSteady(s, request));
+  const writeOne = conn.transaction((request: SteadyRequest) => writeSteady(s, recent, request));
   const write = conn.transaction((items: Queued[]): Outcome[] => {
     // Once a heartbeat of a service leaves for the Prisma path, its later ones in this batch follow it there, so
     // they are applied after it.
@@ -142,7 +182,7 @@ function batcherFor(conn: BetterSqlite3.Database): Batcher {
   return batch;
 }
 
-function writeSteady(s: Statements, { ctx, id, input, withEvents }: SteadyRequest): ServiceView | null {
+function writeSteady(s: Statements, recent: RecentEvents, { ctx, id, input, withEvents }: SteadyRequest): ServiceView | null {
   const current = s.service.get(id);
   if (!current) throw serviceNotFound(id);
   if (flipForHeartbeat(current.status as Status, input.status)) return null;
@@ -162,9 +202,12 @@ function writeSteady(s: Statements, { ctx, id, input, withEvents }: SteadyReques
   });
   const message = input.message ?? null;
   const at = stored(now);
+  const before = withEvents ? s.newestEvent.get(id) : undefined;
   s.update.run(message, metadataJson, at, at, deadline && stored(deadline), id);
-  s.insertEvent.run(uuidv7(), id, input.status, message, at);
-  if ((current.beat_count + 1) % PRUNE_EVERY === 0) s.prune.run(id, id, ctx.config.historyHeartbeats - 1);
+  const eventId = uuidv7();
+  const eventJson = s.insertEvent.get(eventId, id, input.status, message, at)!;
+  const prune = (current.beat_count + 1) % PRUNE_EVERY === 0;
+  if (prune) s.prune.run(id, id, ctx.config.historyHeartbeats - 1);
   const view = toServiceView(ctx, {
     id,
     name: current.name,
@@ -177,5 +220,8 @@ function writeSteady(s: Statements, { ctx, id, input, withEvents }: SteadyReques
     staleThreshold: threshold,
     paused,
   });
-  return withEvents ? withEventsJson(view, s.events.get(id, SERVICE_EVENTS_IN_VIEW)!.events) : view;
+  if (!withEvents) return view;
+  // A trim keeps the newest HISTORY_HEARTBEATS heartbeats: it reaches the newest events only when that is fewer.
+  const trimmed = prune && ctx.config.historyHeartbeats < SERVICE_EVENTS_IN_VIEW;
+  return withEventsJson(view, recentEventsJson(s, recent, { id, before, added: { id: eventId, json: eventJson }, trimmed }));
 }
