@@ -38,8 +38,8 @@ type ServiceRecord = {
 type Statements = {
   service: BetterSqlite3.Statement<[string], ServiceRecord>;
   update: BetterSqlite3.Statement<unknown[]>;
-  newestEvent: BetterSqlite3.Statement<[string], string>;
-  insertEvent: BetterSqlite3.Statement<unknown[], string>;
+  newestEvent: BetterSqlite3.Statement<[string, string], Newest>;
+  insertEvent: BetterSqlite3.Statement<unknown[], { json: string; seq: number }>;
   prune: BetterSqlite3.Statement<unknown[]>;
   events: BetterSqlite3.Statement<[string, number], string>;
 };
@@ -64,13 +64,16 @@ function prepareStatements(conn: BetterSqlite3.Database): Statements {
       `UPDATE services SET beat_count = beat_count + 1, message = ?, metadata = ?, last_heartbeat = ?, updated_at = ?,
               deadline = ? WHERE id = ?`,
     ),
-    newestEvent: conn.prepare<[string], string>(`SELECT id FROM events WHERE service_id = ? ORDER BY id DESC LIMIT 1`).pluck(),
-    insertEvent: conn
-      .prepare<unknown[], string>(
-        `INSERT INTO events (id, service_id, type, status, message, at) VALUES (?, ?, 'heartbeat', ?, ?, ?)
-         RETURNING ${EVENT_JSON}`,
-      )
-      .pluck(),
+    // The newest event by id, and the last one written (rowids grow in commit order; ids from two processes in the
+    // same millisecond need not).
+    newestEvent: conn.prepare<[string, string], Newest>(
+      `SELECT (SELECT id FROM events WHERE service_id = ? ORDER BY id DESC LIMIT 1) AS id,
+              (SELECT max(rowid) FROM events WHERE service_id = ?) AS seq`,
+    ),
+    insertEvent: conn.prepare<unknown[], { json: string; seq: number }>(
+      `INSERT INTO events (id, service_id, type, status, message, at) VALUES (?, ?, 'heartbeat', ?, ?, ?)
+       RETURNING ${EVENT_JSON} AS json, rowid AS seq`,
+    ),
     prune: conn.prepare(
       `DELETE FROM events WHERE service_id = ? AND type = 'heartbeat' AND id < (
          SELECT id FROM events WHERE service_id = ? AND type = 'heartbeat' ORDER BY id DESC LIMIT 1 OFFSET ?)`,
@@ -91,28 +94,29 @@ function prepareStatements(conn: BetterSqlite3.Database): Statements {
 
 // The newest events of the services heartbeating now, as their JSON texts, so a heartbeat appends its own entry
 // instead of having SQLite encode a hundred events again (that was three quarters of the cost of a heartbeat with
-// the full answer). An entry is used only while the service's newest event is still the one it ends with, so an
-// event written by anything else (a flip, the worker, another process) makes it be read again; a trim that can reach
-// the newest events drops it, and entries expire after a minute, which bounds how long a flip deleted elsewhere for
-// its age (FLIP_RETENTION_DAYS) can still be shown.
-type RecentEvents = LRUCache<string, { newestId: string; json: string[] }>;
+// the full answer). An entry is used only while the service's newest and last-written events are still the one it
+// ends with, so an event written by anything else (a flip, the worker, another process) makes it be read again; a
+// trim that can reach the newest events drops it, and entries expire after a minute, which bounds how long a flip
+// deleted elsewhere for its age (FLIP_RETENTION_DAYS) can still be shown.
+type Newest = { id: string | null; seq: number | null };
+type RecentEvents = LRUCache<string, { newest: Newest; json: string[] }>;
 const newRecentEvents = (): RecentEvents => new LRUCache({ max: 1_000, ttl: 60_000 });
 
-/** The newest events' JSON text after this heartbeat appended `added`; `before` was the newest event's id. */
+/** The newest events' JSON text once this heartbeat added its own; `before` was the newest event before it. */
 function recentEventsJson(
   s: Statements,
   cache: RecentEvents,
-  { id, before, added, trimmed }: { id: string; before: string | undefined; added: { id: string; json: string }; trimmed: boolean },
+  { id, before, added, trimmed }: { id: string; before: Newest; added: { newest: Newest; json: string }; trimmed: boolean },
 ): string {
   const entry = cache.get(id);
-  if (entry && !trimmed && entry.newestId === before) {
+  if (entry && !trimmed && entry.newest.id === before.id && entry.newest.seq === before.seq) {
     entry.json.push(added.json);
     if (entry.json.length > SERVICE_EVENTS_IN_VIEW) entry.json.shift();
-    entry.newestId = added.id;
+    entry.newest = added.newest;
     return `[${entry.json.join(",")}]`;
   }
   const json = s.events.all(id, SERVICE_EVENTS_IN_VIEW);
-  cache.set(id, { newestId: added.id, json });
+  cache.set(id, { newest: added.newest, json });
   return `[${json.join(",")}]`;
 }
 
@@ -202,10 +206,10 @@ function writeSteady(s: Statements, recent: RecentEvents, { ctx, id, input, with
   });
   const message = input.message ?? null;
   const at = stored(now);
-  const before = withEvents ? s.newestEvent.get(id) : undefined;
+  const before = withEvents ? s.newestEvent.get(id, id)! : null;
   s.update.run(message, metadataJson, at, at, deadline && stored(deadline), id);
   const eventId = uuidv7();
-  const eventJson = s.insertEvent.get(eventId, id, input.status, message, at)!;
+  const added = s.insertEvent.get(eventId, id, input.status, message, at)!;
   const prune = (current.beat_count + 1) % PRUNE_EVERY === 0;
   if (prune) s.prune.run(id, id, ctx.config.historyHeartbeats - 1);
   const view = toServiceView(ctx, {
@@ -220,8 +224,9 @@ function writeSteady(s: Statements, recent: RecentEvents, { ctx, id, input, with
     staleThreshold: threshold,
     paused,
   });
-  if (!withEvents) return view;
+  if (!before) return view;
   // A trim keeps the newest HISTORY_HEARTBEATS heartbeats: it reaches the newest events only when that is fewer.
   const trimmed = prune && ctx.config.historyHeartbeats < SERVICE_EVENTS_IN_VIEW;
-  return withEventsJson(view, recentEventsJson(s, recent, { id, before, added: { id: eventId, json: eventJson }, trimmed }));
+  const newest = { id: eventId, seq: added.seq };
+  return withEventsJson(view, recentEventsJson(s, recent, { id, before, added: { newest, json: added.json }, trimmed }));
 }

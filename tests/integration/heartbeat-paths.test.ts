@@ -76,6 +76,12 @@ describe.each(PROVIDERS)("heartbeat paths on %s", (provider) => {
       m.clock.advance(SECOND);
       await same(await beat({ status: "healthy", message: `steady ${i}` }));
     }
+    // An entry another process committed after ours with a smaller id (ids made in the same millisecond by two
+    // processes need not follow commit order).
+    await other.db.event.create({
+      data: { id: "00000000-0000-7000-8000-000000000000", serviceId: "api", type: "flip", status: "healthy", fromStatus: "error", at: m.clock.now() },
+    });
+    await same(await beat({ status: "healthy", message: "after a late entry" }));
   });
 
   it("leaves the events out when asked, and stores the same", async () => {
