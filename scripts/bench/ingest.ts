@@ -757,7 +757,7 @@ async function main(): Promise<number> {
   const by = (t: TargetName) => results.find((r) => r.target === t && !r.skipped);
   /** sqlite and postgresql against one of the empty handlers. */
   const against = (baseline: Measurement | undefined) => {
-    const each = (f: (r: Measurement, b: Measurement) => number | null) => ({
+    const each = <T>(f: (r: Measurement, b: Measurement) => T | null) => ({
       sqlite: baseline && by("sqlite") ? f(by("sqlite")!, baseline) : null,
       postgresql: baseline && by("postgresql") ? f(by("postgresql")!, baseline) : null,
     });
@@ -765,9 +765,10 @@ async function main(): Promise<number> {
       requestsPerSecond: each((r, b) => (b.requestsPerSecond > 0 ? r.requestsPerSecond / b.requestsPerSecond : null)),
       laterHalf: each((r, b) => (b.secondHalfRequestsPerSecond > 0 ? r.secondHalfRequestsPerSecond / b.secondHalfRequestsPerSecond : null)),
       // Each round's slice against the baseline's slice of the same round: the spread of the comparison.
-      perRound: each((r, b) => median(r.roundRequestsPerSecond.map((rate, i) => rate / b.roundRequestsPerSecond[i]))),
-      perRoundMin: each((r, b) => Math.min(...r.roundRequestsPerSecond.map((rate, i) => rate / b.roundRequestsPerSecond[i]))),
-      perRoundMax: each((r, b) => Math.max(...r.roundRequestsPerSecond.map((rate, i) => rate / b.roundRequestsPerSecond[i]))),
+      perRound: each((r, b) => {
+        const rounds = r.roundRequestsPerSecond.map((rate, i) => rate / b.roundRequestsPerSecond[i]);
+        return { min: Math.min(...rounds), median: median(rounds), max: Math.max(...rounds), rounds };
+      }),
       // The same comparison by the server's own CPU time per request (the baseline's over the target's).
       byServerCpu: each((r, b) => (r.serverCpuMsPerRequest > 0 ? b.serverCpuMsPerRequest / r.serverCpuMsPerRequest : null)),
     };
@@ -839,6 +840,7 @@ async function main(): Promise<number> {
     const mc = report.machine;
     const fmt = (n: number, d = 0) => n.toFixed(d);
     const x = (ratio: number | null) => (ratio === null ? "n/a" : `${ratio.toFixed(2)}x`);
+    const spread = (p: { min: number; median: number; max: number } | null) => (p ? `${x(p.min)} / ${x(p.median)} / ${x(p.max)}` : "n/a");
     const rows = [
       ["target", "req/s (mean)", "req/s (2nd half)", "p50 ms", "p99 ms", "requests", "errors", "non-2xx", "bytes/resp", "server CPU ms/req", "server CPU %", "RSS start MB", "RSS end MB", "RSS max MB", "load before"],
       ...results.map((r) =>
@@ -859,8 +861,7 @@ async function main(): Promise<number> {
         `Against ${name}:`,
         `  requests/s: sqlite ${x(r.requestsPerSecond.sqlite)}, postgresql ${x(r.requestsPerSecond.postgresql)}` +
           `; later half of the rounds: sqlite ${x(r.laterHalf.sqlite)}, postgresql ${x(r.laterHalf.postgresql)}`,
-        `  per round (min / median / max): sqlite ${x(r.perRoundMin.sqlite)} / ${x(r.perRound.sqlite)} / ${x(r.perRoundMax.sqlite)}, ` +
-          `postgresql ${x(r.perRoundMin.postgresql)} / ${x(r.perRound.postgresql)} / ${x(r.perRoundMax.postgresql)}`,
+        `  per round (min / median / max): sqlite ${spread(r.perRound.sqlite)}, postgresql ${spread(r.perRound.postgresql)}`,
         `  server CPU per request (baseline/target): sqlite ${x(r.byServerCpu.sqlite)}, postgresql ${x(r.byServerCpu.postgresql)}`,
       ]),
       `Memory (RSS end - start): ${memory.map((m) => `${m.target} ${m.growthMb >= 0 ? "+" : ""}${m.growthMb} MB (${m.flat ? "flat" : "rising"})`).join(", ")}`,
