@@ -3,10 +3,12 @@
 
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { freePort } from "../../tests/helpers/free-port";
+
+export { freePort };
 
 export const log = (...args: unknown[]) => console.error("[bench]", ...args);
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -123,16 +125,4 @@ export async function createBenchDatabase(
       await rmDir();
     },
   };
-}
-
-/** A TCP port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 }

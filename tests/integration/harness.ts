@@ -2,10 +2,12 @@ import { afterAll, beforeAll } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { freePort } from "../helpers/free-port";
+
+export { freePort };
 
 // Real servers on real databases for the integration tests: a fresh SQLite file, or a fresh database on the
 // PostgreSQL server at 127.0.0.1:5432, created for the run and dropped after it.
@@ -50,16 +52,6 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 export type TestServer = {
   url: string;
