@@ -1,6 +1,7 @@
+import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "../../lib/core/errors";
-import { pgPool, sqliteConnection } from "../../lib/db/client";
+import { pgPool, sqliteConnection, sqliteFilePath } from "../../lib/db/client";
 import { sweepStale } from "../../lib/monitor/sweep-stale";
 import type { Ctx } from "../../lib/services/context";
 import { getService } from "../../lib/services/get-service";
@@ -254,6 +255,28 @@ describe.each(PROVIDERS)("heartbeat paths on %s", (provider) => {
       "flip:healthy",
     ]);
     expect((await getService(ctx, { id: "a" })).message).toBe("a2");
+  });
+
+  it.runIf(provider === "sqlite")("fails the whole batch, writing nothing, when its transaction cannot be had", async () => {
+    await beat({ status: "healthy" });
+    const conn = sqliteConnection(ctx.db)!;
+    const before = await getService(ctx, { id: "api" });
+    // Another process holds the write lock past this connection's (shortened) busy timeout.
+    const other = new Database(sqliteFilePath(m.database.url));
+    other.exec("BEGIN IMMEDIATE");
+    conn.pragma("busy_timeout = 50");
+    try {
+      const outcomes = await Promise.allSettled([beat({ status: "healthy", message: "one" }), beat({ status: "healthy", message: "two" })]);
+      expect(outcomes.map((o) => (o.status === "rejected" ? (o.reason as { code?: string }).code : o.status))).toEqual([
+        "SQLITE_BUSY",
+        "SQLITE_BUSY",
+      ]);
+    } finally {
+      conn.pragma("busy_timeout = 15000");
+      other.exec("ROLLBACK");
+      other.close();
+    }
+    expect(JSON.stringify(await getService(ctx, { id: "api" }))).toBe(JSON.stringify(before));
   });
 
   it.runIf(provider === "postgresql")("writes the heartbeats of one event-loop turn in one transaction, each settled on its own", async () => {
