@@ -6,7 +6,7 @@ import { grants } from "../auth/scopes";
 import { sessionPrincipal } from "../auth/session-principal";
 import { verifyApiKey, type Principal } from "../auth/verify-api-key";
 import type { Ctx } from "../services/context";
-import { JSON_TEXT } from "../services/service-view";
+import { JSON_BODY } from "../services/service-view";
 import { corsHeaders } from "./cors";
 import { errorResponse } from "./error-response";
 import { isJsonContentType, parseJson, readBodyText } from "./read-body";
@@ -63,9 +63,9 @@ export function route<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = 
 }
 
 function jsonResponse(result: unknown, headers: Record<string, string>): Response {
-  const text = (result as { [JSON_TEXT]?: () => string } | null)?.[JSON_TEXT];
-  if (!text) return Response.json(result, { headers });
-  return new Response(text(), { headers: { ...headers, "content-type": "application/json" } });
+  const body = (result as { [JSON_BODY]?: () => string | Uint8Array<ArrayBuffer> } | null)?.[JSON_BODY];
+  if (!body) return Response.json(result, { headers });
+  return new Response(body(), { headers: { ...headers, "content-type": "application/json" } });
 }
 
 /** Answers CORS preflight requests. */

@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from "uuid";
+import { uuidv7 } from "uuidv7";
 import { channelWants } from "../core/channel-match";
 import type { Level, Notification, NotificationKind, ServiceSnapshot } from "../core/notification";
 import type { Metadata } from "../core/metadata";

@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from "uuid";
+import { uuidv7 } from "uuidv7";
 import { decideFlipAlert, nextReminderAt } from "../core/alert-policy";
 import type { Flip } from "../core/flip";
 import { describeFlip } from "../core/notification";

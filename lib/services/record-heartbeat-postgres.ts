@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { v7 as uuidv7 } from "uuid";
+import { uuidv7 } from "uuidv7";
 import { serviceNotFound } from "../core/errors";
 import type { Metadata } from "../core/metadata";
 import type { HeartbeatInput } from "../core/schemas";

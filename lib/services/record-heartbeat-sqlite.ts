@@ -1,6 +1,6 @@
 import type BetterSqlite3 from "better-sqlite3";
 import { LRUCache } from "lru-cache";
-import { v7 as uuidv7 } from "uuid";
+import { uuidv7 } from "uuidv7";
 import { watchedDeadline } from "../core/deadline";
 import { serviceNotFound } from "../core/errors";
 import { flipForHeartbeat } from "../core/flip";
@@ -22,24 +22,24 @@ import { SERVICE_EVENTS_IN_VIEW, toServiceView, withEventsJson, type ServiceView
 // notifications; so do those that arrive while a Prisma transaction is open on the connection.
 
 type ServiceRecord = {
-  id: string;
   name: string;
   status: string;
-  message: string | null;
   metadata: string;
   created_at: string;
-  updated_at: string;
-  last_heartbeat: string | null;
   stale_threshold: number | null;
   paused: number;
   beat_count: number;
 };
 
+type Writes = { changes: number; version: number };
+type Newest = { id: string | null; seq: number | null };
+
 type Statements = {
+  writes: BetterSqlite3.Statement<[], Writes>;
   service: BetterSqlite3.Statement<[string], ServiceRecord>;
   update: BetterSqlite3.Statement<unknown[]>;
   newestEvent: BetterSqlite3.Statement<[string, string], Newest>;
-  insertEvent: BetterSqlite3.Statement<unknown[], { json: string; seq: number }>;
+  insertEvent: BetterSqlite3.Statement<unknown[]>;
   prune: BetterSqlite3.Statement<unknown[]>;
   events: BetterSqlite3.Statement<[string, number], string>;
 };
@@ -56,9 +56,11 @@ END`;
 
 function prepareStatements(conn: BetterSqlite3.Database): Statements {
   const s: Statements = {
+    // Whether anything but this module wrote since it last looked: the rows changed on this connection (Prisma's
+    // statements included) and data_version, which moves whenever another connection commits.
+    writes: conn.prepare<[], Writes>(`SELECT total_changes() AS changes, (SELECT data_version FROM pragma_data_version) AS version`),
     service: conn.prepare<[string], ServiceRecord>(
-      `SELECT id, name, status, message, metadata, created_at, updated_at, last_heartbeat, stale_threshold, paused,
-              beat_count FROM services WHERE id = ?`,
+      `SELECT name, status, metadata, created_at, stale_threshold, paused, beat_count FROM services WHERE id = ?`,
     ),
     update: conn.prepare(
       `UPDATE services SET beat_count = beat_count + 1, message = ?, metadata = ?, last_heartbeat = ?, updated_at = ?,
@@ -70,10 +72,7 @@ function prepareStatements(conn: BetterSqlite3.Database): Statements {
       `SELECT (SELECT id FROM events WHERE service_id = ? ORDER BY id DESC LIMIT 1) AS id,
               (SELECT max(rowid) FROM events WHERE service_id = ?) AS seq`,
     ),
-    insertEvent: conn.prepare<unknown[], { json: string; seq: number }>(
-      `INSERT INTO events (id, service_id, type, status, message, at) VALUES (?, ?, 'heartbeat', ?, ?, ?)
-       RETURNING ${EVENT_JSON} AS json, rowid AS seq`,
-    ),
+    insertEvent: conn.prepare(`INSERT INTO events (id, service_id, type, status, message, at) VALUES (?, ?, 'heartbeat', ?, ?, ?)`),
     prune: conn.prepare(
       `DELETE FROM events WHERE service_id = ? AND type = 'heartbeat' AND id < (
          SELECT id FROM events WHERE service_id = ? AND type = 'heartbeat' ORDER BY id DESC LIMIT 1 OFFSET ?)`,
@@ -87,37 +86,51 @@ function prepareStatements(conn: BetterSqlite3.Database): Statements {
       )
       .pluck(),
   };
-  // Prisma turns on BigInt results for its connection; these statements read small integers.
-  for (const statement of Object.values(s)) if (statement.reader) statement.safeIntegers(false);
+  // Prisma turns on BigInt results for its connection; these statements read and write small integers.
+  for (const statement of Object.values(s)) statement.safeIntegers(false);
   return s;
 }
 
-// The newest events of the services heartbeating now, as their JSON texts, so a heartbeat appends its own entry
-// instead of having SQLite encode a hundred events again (that was three quarters of the cost of a heartbeat with
-// the full answer). An entry is used only while the service's newest and last-written events are still the one it
-// ends with, so an event written by anything else (a flip, the worker, another process) makes it be read again; a
-// trim that can reach the newest events drops it, and entries expire after a minute, which bounds how long a flip
-// deleted elsewhere for its age (FLIP_RETENTION_DAYS) can still be shown.
-type Newest = { id: string | null; seq: number | null };
-type RecentEvents = LRUCache<string, { newest: Newest; json: string[] }>;
-const newRecentEvents = (): RecentEvents => new LRUCache({ max: 1_000, ttl: 60_000 });
+// What this module knows of the services heartbeating now, so that a heartbeat neither reads its service's row
+// nor has SQLite encode the service's hundred newest events again (that was three quarters of the cost of a full
+// answer). Each batch starts by asking SQLite whether anything else wrote since the previous batch ended; if so
+// the epoch moves on and what was known before is checked before it is used again: a service's row is read again,
+// its list of events is kept only while its newest and last-written events are still the ones the list ends with.
+// A trim that can reach the newest events drops the list; lists also expire after a minute.
+type KnownService = { epoch: number; row: ServiceRecord; createdAt: Date };
+// The list is kept as the UTF-8 bytes of its JSON array, with each entry's length, so adding an entry is one copy
+// of the bytes and the answer is made from them without building (and later encoding) a string of 100 entries.
+type RecentEvents = { epoch: number; newest: Newest; json: Buffer; lengths: number[] };
+type Memory = {
+  epoch: number;
+  /** `writes` as the last batch left it; null before the first batch and after one that failed. */
+  after: Writes | null;
+  services: LRUCache<string, KnownService>;
+  events: LRUCache<string, RecentEvents>;
+};
 
-/** The newest events' JSON text once this heartbeat added its own; `before` was the newest event before it. */
-function recentEventsJson(
-  s: Statements,
-  cache: RecentEvents,
-  { id, before, added, trimmed }: { id: string; before: Newest; added: { newest: Newest; json: string }; trimmed: boolean },
-): string {
-  const entry = cache.get(id);
-  if (entry && !trimmed && entry.newest.id === before.id && entry.newest.seq === before.seq) {
-    entry.json.push(added.json);
-    if (entry.json.length > SERVICE_EVENTS_IN_VIEW) entry.json.shift();
-    entry.newest = added.newest;
-    return `[${entry.json.join(",")}]`;
-  }
-  const json = s.events.all(id, SERVICE_EVENTS_IN_VIEW);
-  cache.set(id, { newest: added.newest, json });
-  return `[${json.join(",")}]`;
+const newMemory = (): Memory => ({
+  epoch: 0,
+  after: null,
+  services: new LRUCache({ max: 10_000 }),
+  events: new LRUCache({ max: 1_000, ttl: 60_000 }),
+});
+
+function knownService(s: Statements, memory: Memory, id: string): KnownService | null {
+  const known = memory.services.get(id);
+  if (known && known.epoch === memory.epoch) return known;
+  const row = s.service.get(id);
+  return row ? { epoch: memory.epoch, row, createdAt: new Date(row.created_at) } : null;
+}
+
+/** The service's list of newest events if it is still current; to be asked before this heartbeat writes its own. */
+function currentEvents(s: Statements, memory: Memory, id: string): RecentEvents | null {
+  const entry = memory.events.get(id);
+  if (!entry || entry.epoch === memory.epoch) return entry ?? null;
+  const newest = s.newestEvent.get(id, id)!;
+  if (newest.id !== entry.newest.id || newest.seq !== entry.newest.seq) return null;
+  entry.epoch = memory.epoch;
+  return entry;
 }
 
 // Dates are stored the way Prisma's SQLite adapter stores them, so both read and compare each other's rows.
@@ -147,23 +160,31 @@ export function recordSteadyHeartbeat(
 function batcherFor(conn: BetterSqlite3.Database): Batcher {
   // Statements and transaction wrappers are made once per connection.
   const s = prepareStatements(conn);
-  const recent = newRecentEvents();
+  const memory = newMemory();
   // Nested in `write`, this runs in a savepoint: a heartbeat that fails leaves no trace and does not fail the others.
-  const writeOne = conn.transaction((request: SteadyRequest) => writeSteady(s, recent, request));
+  const writeOne = conn.transaction((request: SteadyRequest) => writeSteady(s, memory, request));
   const write = conn.transaction((items: Queued[]): Outcome[] => {
+    const before = s.writes.get()!;
+    const after = memory.after;
+    if (!after || after.changes !== before.changes || after.version !== before.version) memory.epoch++;
     // Once a heartbeat of a service leaves for the Prisma path, its later ones in this batch follow it there, so
     // they are applied after it.
     const deferred = new Set<string>();
-    return items.map(({ request }) => {
+    const outcomes = items.map(({ request }): Outcome => {
       if (deferred.has(request.id)) return { view: null };
       try {
         const view = writeOne(request);
         if (!view) deferred.add(request.id);
         return { view };
       } catch (error) {
+        // Rolled back to its savepoint: whatever it had noted of its service goes too.
+        memory.services.delete(request.id);
+        memory.events.delete(request.id);
         return { error };
       }
     });
+    memory.after = s.writes.get()!;
+    return outcomes;
   });
   const batch = perTurn<Queued>((items) => {
     // A Prisma transaction opened meanwhile holds the connection: these take the Prisma path and queue behind it.
@@ -176,7 +197,9 @@ function batcherFor(conn: BetterSqlite3.Database): Batcher {
       // IMMEDIATE: take the write lock first, so the reads cannot be overtaken by another process's write.
       outcomes = write.immediate(items);
     } catch (error) {
-      // Nothing committed (the commit itself failed, or the lock could not be had): the whole batch fails.
+      // Nothing committed (the commit itself failed, or the lock could not be had): the whole batch fails, and
+      // what it noted is not to be trusted.
+      memory.after = null;
       for (const item of items) item.reject(error);
       return;
     }
@@ -186,9 +209,10 @@ function batcherFor(conn: BetterSqlite3.Database): Batcher {
   return batch;
 }
 
-function writeSteady(s: Statements, recent: RecentEvents, { ctx, id, input, withEvents }: SteadyRequest): ServiceView | null {
-  const current = s.service.get(id);
-  if (!current) throw serviceNotFound(id);
+function writeSteady(s: Statements, memory: Memory, { ctx, id, input, withEvents }: SteadyRequest): ServiceView | null {
+  const known = knownService(s, memory, id);
+  if (!known) throw serviceNotFound(id);
+  const current = known.row;
   if (flipForHeartbeat(current.status as Status, input.status)) return null;
   const now = nowOf(ctx);
   const metadataJson = input.metadata
@@ -196,37 +220,58 @@ function writeSteady(s: Statements, recent: RecentEvents, { ctx, id, input, with
     : current.metadata;
   const paused = current.paused === 1;
   const threshold = current.stale_threshold;
-  const createdAt = new Date(current.created_at);
   const deadline = watchedDeadline({
     status: input.status,
     paused,
     lastHeartbeat: now,
-    createdAt,
+    createdAt: known.createdAt,
     thresholdSeconds: thresholdOf(ctx, threshold),
   });
   const message = input.message ?? null;
   const at = stored(now);
-  const before = withEvents ? s.newestEvent.get(id, id)! : null;
+  const events = withEvents ? currentEvents(s, memory, id) : null;
   s.update.run(message, metadataJson, at, at, deadline && stored(deadline), id);
   const eventId = uuidv7();
-  const added = s.insertEvent.get(eventId, id, input.status, message, at)!;
-  const prune = (current.beat_count + 1) % PRUNE_EVERY === 0;
+  const seq = s.insertEvent.run(eventId, id, input.status, message, at).lastInsertRowid as number;
+  const beatCount = current.beat_count + 1;
+  const prune = beatCount % PRUNE_EVERY === 0;
   if (prune) s.prune.run(id, id, ctx.config.historyHeartbeats - 1);
+  memory.services.set(id, { epoch: memory.epoch, row: { ...current, metadata: metadataJson, beat_count: beatCount }, createdAt: known.createdAt });
   const view = toServiceView(ctx, {
     id,
     name: current.name,
     status: input.status,
     message,
     metadata: JSON.parse(metadataJson),
-    createdAt,
+    createdAt: known.createdAt,
     updatedAt: now,
     lastHeartbeat: now,
     staleThreshold: threshold,
     paused,
   });
-  if (!before) return view;
+  if (!withEvents) return view;
+  // This heartbeat's entry, as toEventView would give it.
+  const entry = Buffer.from(JSON.stringify({ id: eventId, type: "heartbeat", timestamp: view.last_heartbeat, status: input.status, message }));
+  const newest = { id: eventId, seq };
   // A trim keeps the newest HISTORY_HEARTBEATS heartbeats: it reaches the newest events only when that is fewer.
-  const trimmed = prune && ctx.config.historyHeartbeats < SERVICE_EVENTS_IN_VIEW;
-  const newest = { id: eventId, seq: added.seq };
-  return withEventsJson(view, recentEventsJson(s, recent, { id, before, added: { newest, json: added.json }, trimmed }));
+  if (events && !(prune && ctx.config.historyHeartbeats < SERVICE_EVENTS_IN_VIEW)) {
+    appendEvent(events, entry);
+    events.newest = newest;
+    return withEventsJson(view, events.json);
+  }
+  const list = s.events.all(id, SERVICE_EVENTS_IN_VIEW);
+  const json = Buffer.from(`[${list.join(",")}]`);
+  memory.events.set(id, { epoch: memory.epoch, newest, json, lengths: list.map((e) => Buffer.byteLength(e)) });
+  return withEventsJson(view, json);
+}
+
+const [OPEN, COMMA, CLOSE] = ["[", ",", "]"].map((c) => Buffer.from(c));
+
+/** Adds an entry at the end of a list, dropping its oldest once it holds SERVICE_EVENTS_IN_VIEW. */
+function appendEvent(events: RecentEvents, entry: Buffer): void {
+  const { json, lengths } = events;
+  const drop = lengths.length >= SERVICE_EVENTS_IN_VIEW ? lengths.shift()! + 1 : 0;
+  const kept = json.subarray(1 + drop, json.length - 1);
+  lengths.push(entry.length);
+  events.json = Buffer.concat(kept.length ? [OPEN, kept, COMMA, entry, CLOSE] : [OPEN, entry, CLOSE]);
 }

@@ -89,21 +89,31 @@ export function toServiceView(ctx: Ctx, s: ServiceRow, events?: EventRow[]): Ser
 
 export const SERVICE_EVENTS_IN_VIEW = 100;
 
-/** Set on a view that carries its own JSON text: `view[JSON_TEXT]()` is `JSON.stringify(view)`, made cheaply. */
-export const JSON_TEXT = Symbol.for("laneswap.jsonText");
+/** Set on a view that carries its own JSON: `view[JSON_BODY]()` is `JSON.stringify(view)` (as text or UTF-8), made cheaply. */
+export const JSON_BODY = Symbol.for("laneswap.jsonBody");
+
+const END = Buffer.from("}");
 
 /**
- * Gives a view the events whose JSON text (of EventView[]) the database built: serialising the view splices that
- * text in instead of parsing and re-encoding a hundred events; reading `events` parses it once. The view's other
- * fields are serialised here, so set them before.
+ * Gives a view the events whose JSON (an array of EventView, as text or UTF-8 bytes) was built elsewhere:
+ * serialising the view splices it in instead of parsing and re-encoding a hundred events; reading `events` parses it
+ * once. The view's other fields are serialised here, so set them before.
  */
-export function withEventsJson(view: ServiceView, eventsJson: string): ServiceView {
+export function withEventsJson(view: ServiceView, eventsJson: string | Buffer): ServiceView {
   let events: EventView[] | undefined;
-  const head = JSON.stringify(view);
+  const head = `${JSON.stringify(view).slice(0, -1)},"events":`;
   Object.defineProperty(view, "events", {
     enumerable: true,
-    get: () => (events ??= JSON.parse(eventsJson) as EventView[]),
+    get: () => (events ??= JSON.parse(eventsJson.toString()) as EventView[]),
   });
-  Object.defineProperty(view, JSON_TEXT, { value: () => `${head.slice(0, -1)},"events":${eventsJson}}` });
+  const body =
+    typeof eventsJson === "string" ? () => `${head}${eventsJson}}` : () => Buffer.concat([Buffer.from(head), eventsJson, END]);
+  Object.defineProperty(view, JSON_BODY, { value: body });
   return view;
+}
+
+/** A view's JSON as text. */
+export function serviceJson(view: ServiceView): string {
+  const body = (view as { [JSON_BODY]?: () => string | Buffer })[JSON_BODY];
+  return body ? body().toString() : JSON.stringify(view);
 }

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import { parseArgs } from "node:util";
 import os from "node:os";
 import { chromium, type Page } from "@playwright/test";
-import { v7 as uuidv7 } from "uuid";
+import { uuidv7 } from "uuidv7";
 import { SEARCH_DEBOUNCE_MS } from "../../components/services/search-debounce";
 import { createDb } from "../../lib/db/client";
 import { createDatabase, startServer } from "../../tests/integration/harness";

@@ -4,12 +4,14 @@ import { AppError } from "../../lib/core/errors";
 import { pgPool, sqliteConnection, sqliteFilePath } from "../../lib/db/client";
 import { sweepStale } from "../../lib/monitor/sweep-stale";
 import type { Ctx } from "../../lib/services/context";
+import { deleteService } from "../../lib/services/delete-service";
 import { getService } from "../../lib/services/get-service";
 import { recordHeartbeat } from "../../lib/services/record-heartbeat";
 import { recordSteadyHeartbeatPg } from "../../lib/services/record-heartbeat-postgres";
 import { recordSteadyHeartbeat } from "../../lib/services/record-heartbeat-sqlite";
 import { registerService } from "../../lib/services/register-service";
-import { JSON_TEXT, type ServiceView } from "../../lib/services/service-view";
+import { updateService } from "../../lib/services/update-service";
+import { serviceJson, type ServiceView } from "../../lib/services/service-view";
 import { PROVIDERS } from "./harness";
 import { monitorCtx, type MonitorContext } from "./monitor-context";
 
@@ -18,7 +20,6 @@ import { monitorCtx, type MonitorContext } from "./monitor-context";
 // must be the same, and bad input must change nothing.
 
 const SECOND = 1000;
-const serialised = (view: ServiceView) => (view as { [JSON_TEXT]?: () => string })[JSON_TEXT]?.() ?? JSON.stringify(view);
 
 describe.each(PROVIDERS)("heartbeat paths on %s", (provider) => {
   let m: MonitorContext;
@@ -44,7 +45,7 @@ describe.each(PROVIDERS)("heartbeat paths on %s", (provider) => {
     m.clock.advance(SECOND);
     view = await beat({ status: "degraded", message: "ünïcode \u0001 \\ / \"q\"" });
     const stored = await getService(ctx, { id: "api" });
-    expect(serialised(view)).toBe(JSON.stringify(stored));
+    expect(serviceJson(view)).toBe(JSON.stringify(stored));
     expect(JSON.stringify(view)).toBe(JSON.stringify(stored));
     expect(view.events!.map((e) => `${e.type}:${e.status}`)).toEqual([
       "heartbeat:degraded",
@@ -61,7 +62,7 @@ describe.each(PROVIDERS)("heartbeat paths on %s", (provider) => {
 
   it("answers GET's events after every kind of write: its own, flips, another process's, minimal answers, trims", async () => {
     const other = await m.connect(); // another process on the same database, as the worker is
-    const same = async (view: ServiceView) => expect(serialised(view)).toBe(JSON.stringify(await getService(ctx, { id: "api" })));
+    const same = async (view: ServiceView) => expect(serviceJson(view)).toBe(JSON.stringify(await getService(ctx, { id: "api" })));
     await beat({ status: "healthy" });
     for (let i = 0; i < 25; i++) {
       m.clock.advance(SECOND);
@@ -83,6 +84,38 @@ describe.each(PROVIDERS)("heartbeat paths on %s", (provider) => {
       data: { id: "00000000-0000-7000-8000-000000000000", serviceId: "api", type: "flip", status: "healthy", fromStatus: "error", at: m.clock.now() },
     });
     await same(await beat({ status: "healthy", message: "after a late entry" }));
+  });
+
+  it("sees what this process or another changed in the service between heartbeats", async () => {
+    const other = await m.connect(); // another process on the same database
+    await beat({ status: "healthy" });
+    const deadline = async () => (await ctx.db.service.findUniqueOrThrow({ where: { id: "api" } })).deadline?.toISOString() ?? null;
+    const changes: [Ctx, Parameters<typeof updateService>[1]["patch"]][] = [
+      [ctx, { stale_threshold: 90 }],
+      [other, { stale_threshold: 45 }],
+      [other, { paused: true }],
+      [ctx, { paused: false, name: "Renamed" }],
+    ];
+    for (const [by, patch] of changes) {
+      m.clock.advance(SECOND);
+      await beat({ status: "healthy" });
+      await updateService(by, { id: "api", patch });
+      m.clock.advance(SECOND);
+      const view = await beat({ status: "healthy", message: JSON.stringify(patch) });
+      expect(serviceJson(view)).toBe(JSON.stringify(await getService(ctx, { id: "api" })));
+      const service = await getService(ctx, { id: "api" });
+      expect(await deadline()).toBe(service.paused ? null : new Date(m.clock.now().getTime() + service.stale_threshold * SECOND).toISOString());
+    }
+    expect((await getService(ctx, { id: "api" })).name).toBe("Renamed");
+    // Metadata merged by another process is kept by the next merge here.
+    await recordHeartbeat(other, { id: "api", input: { status: "healthy", metadata: { from: "other" } } });
+    const merged = await beat({ status: "healthy", metadata: { from_here: true } });
+    expect(merged.metadata).toEqual({ region: "eu", from: "other", from_here: true });
+    // Deleted by another process: the next heartbeat is refused, and writes nothing.
+    await deleteService(other, { id: "api" });
+    const error = await beat({ status: "healthy" }).catch((e: unknown) => e);
+    expect((error as AppError).code).toBe("not_found");
+    expect(await ctx.db.event.count({ where: { serviceId: "api" } })).toBe(0);
   });
 
   it("leaves the events out when asked, and stores the same", async () => {

@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { v7 as uuidv7 } from "uuid";
+import { uuidv7 } from "uuidv7";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { createDb, sqliteFilePath, type Db } from "../../lib/db/client";
 import { applyMigrations, loadMigrations, migrationsDir, type Migration } from "../../lib/db/migrate";
