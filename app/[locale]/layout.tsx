@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import { hasLocale, NextIntlClientProvider } from "next-intl";
 import { getTranslations, setRequestLocale } from "next-intl/server";
-import { notFound } from "next/navigation";
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { inter, notoSansThai } from "@/app/fonts";
+import { readerLocale } from "@/i18n/reader-locale";
 import { routing } from "@/i18n/routing";
 import { PreferencesProvider } from "@/components/settings/preferences";
 import { THEME_SCRIPT } from "@/components/settings/theme-script";
@@ -19,7 +21,11 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function LocaleLayout({ children, params }: Props) {
   const { locale } = await params;
-  if (!hasLocale(routing.locales, locale)) notFound();
+  if (!hasLocale(routing.locales, locale)) {
+    // An address without its language (/keys, /settings): the same page in the reader's language.
+    const language = readerLocale((await cookies()).get("NEXT_LOCALE")?.value, (await headers()).get("accept-language"));
+    redirect(`/${language}/${locale}`); // the segment as it came, still encoded
+  }
   setRequestLocale(locale);
   return (
     <html lang={locale} className={`${inter.variable} ${notoSansThai.variable}`} suppressHydrationWarning>

@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { ADMIN, expectAccessible, register, screenshot, uid } from "./helpers";
 
@@ -7,8 +9,26 @@ test.describe("signing in and out", () => {
   test("pages and the API need a session", async ({ page }) => {
     await page.goto("/en/keys");
     await expect(page).toHaveURL(/\/en\/login\?callbackUrl=%2Fen%2Fkeys$/);
+    // An address without its language gets the reader's (the browser's here), then the same sign-in.
+    await page.goto("/settings");
+    await expect(page).toHaveURL(/\/en\/login\?callbackUrl=%2Fen%2Fsettings$/);
     const res = await page.request.get("/api/overview");
     expect(res.status()).toBe(401);
+  });
+
+  test("every dashboard page sends a signed-out reader to sign in, and back to it afterwards", async ({ page }) => {
+    // Found on disk, so a page added later without the check fails here.
+    const dir = path.join(process.cwd(), "app/[locale]/(app)");
+    const pages = fs
+      .readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .filter((file) => path.basename(file) === "page.tsx")
+      .map((file) => `/en/${path.dirname(file)}`.replace(/\/\.$/, "").replace(/\[id\]/g, "some-service"));
+    expect(pages.length).toBeGreaterThanOrEqual(6);
+    for (const address of pages) {
+      const res = await page.request.get(address, { maxRedirects: 0 });
+      expect(res.status(), address).toBe(307);
+      expect(res.headers().location, address).toBe(`/en/login?callbackUrl=${encodeURIComponent(address)}`);
+    }
   });
 
   test("a wrong password is refused, the right one lets you in, sign out ends the session", async ({ page }) => {

@@ -1,6 +1,5 @@
 import { setRequestLocale } from "next-intl/server";
 import type { ReactNode } from "react";
-import { redirect } from "@/i18n/navigation";
 import { currentUser } from "@/lib/auth/current-user";
 import { UserProvider } from "@/components/auth/user-context";
 import { AppHeader } from "@/components/layout/app-header";
@@ -14,7 +13,8 @@ export default async function AppLayout({ children, params }: Props) {
   const { locale } = await params;
   setRequestLocale(locale);
   const user = await currentUser();
-  if (!user) return redirect({ href: "/login", locale });
+  // Signed out: the page sends the reader to sign in (it knows its own address, to come back to).
+  if (!user) return children;
   return (
     <UserProvider user={{ id: user.id, username: user.username, role: user.role }}>
       <LiveProvider>

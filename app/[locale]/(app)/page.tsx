@@ -1,5 +1,6 @@
 import { setRequestLocale } from "next-intl/server";
 import { redirect } from "@/i18n/navigation";
+import { requireSignIn } from "@/lib/auth/require-sign-in";
 import { Overview } from "@/components/services/overview";
 
 type Props = { params: Promise<{ locale: string }>; searchParams: Promise<{ service?: string }> };
@@ -8,7 +9,9 @@ type Props = { params: Promise<{ locale: string }>; searchParams: Promise<{ serv
 export default async function OverviewPage({ params, searchParams }: Props) {
   const { locale } = await params;
   setRequestLocale(locale);
-  const { service } = await searchParams;
+  const query = await searchParams;
+  await requireSignIn(locale, "/", query);
+  const { service } = query;
   if (service) redirect({ href: `/services/${encodeURIComponent(service)}`, locale });
   return <Overview />;
 }

@@ -1,9 +1,12 @@
 import { setRequestLocale } from "next-intl/server";
+import { requireSignIn } from "@/lib/auth/require-sign-in";
 import { AdminOnly } from "@/components/auth/admin-only";
 import { KeysAdmin } from "@/components/admin/keys-admin";
 
 export default async function KeysPage({ params }: { params: Promise<{ locale: string }> }) {
-  setRequestLocale((await params).locale);
+  const { locale } = await params;
+  setRequestLocale(locale);
+  await requireSignIn(locale, "/keys");
   return (
     <AdminOnly>
       <KeysAdmin />

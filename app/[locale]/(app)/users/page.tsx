@@ -1,9 +1,12 @@
 import { setRequestLocale } from "next-intl/server";
+import { requireSignIn } from "@/lib/auth/require-sign-in";
 import { AdminOnly } from "@/components/auth/admin-only";
 import { UsersAdmin } from "@/components/admin/users-admin";
 
 export default async function UsersPage({ params }: { params: Promise<{ locale: string }> }) {
-  setRequestLocale((await params).locale);
+  const { locale } = await params;
+  setRequestLocale(locale);
+  await requireSignIn(locale, "/users");
   return (
     <AdminOnly>
       <UsersAdmin />

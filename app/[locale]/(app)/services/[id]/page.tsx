@@ -1,4 +1,5 @@
 import { setRequestLocale } from "next-intl/server";
+import { requireSignIn } from "@/lib/auth/require-sign-in";
 import { ServiceDetail } from "@/components/services/detail/service-detail";
 
 type Props = { params: Promise<{ locale: string; id: string }> };
@@ -7,5 +8,6 @@ type Props = { params: Promise<{ locale: string; id: string }> };
 export default async function ServicePage({ params }: Props) {
   const { locale, id } = await params;
   setRequestLocale(locale);
+  await requireSignIn(locale, `/services/${id}`);
   return <ServiceDetail id={decodeURIComponent(id)} />;
 }
