@@ -7,6 +7,7 @@ import type { ReactNode } from "react";
 import { inter, notoSansThai } from "@/app/fonts";
 import { readerLocale } from "@/i18n/reader-locale";
 import { routing } from "@/i18n/routing";
+import { LocaleCookie } from "@/components/layout/locale-cookie";
 import { PreferencesProvider } from "@/components/settings/preferences";
 import { THEME_SCRIPT } from "@/components/settings/theme-script";
 import "@/app/globals.css";
@@ -35,6 +36,7 @@ export default async function LocaleLayout({ children, params }: Props) {
       </head>
       <body className="min-h-screen font-sans antialiased">
         <NextIntlClientProvider>
+          <LocaleCookie />
           <PreferencesProvider>{children}</PreferencesProvider>
         </NextIntlClientProvider>
       </body>

@@ -59,6 +59,10 @@ test.describe("signing in and out", () => {
     await expect(page.getByRole("button", { name: "เข้าสู่ระบบ" })).toBeVisible();
     await expectAccessible(page);
     await screenshot(page, "login-th");
+    // The language read last is remembered for addresses without one (the browser itself asks for English).
+    await expect.poll(async () => (await page.context().cookies()).find((c) => c.name === "NEXT_LOCALE")?.value).toBe("th");
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/th\/login\?callbackUrl=%2Fth$/);
   });
 
   test("after the page you wanted, sign-in takes you back there", async ({ page }) => {
