@@ -1,6 +1,6 @@
 import { match } from "@formatjs/intl-localematcher";
 import Negotiator from "negotiator";
-import { routing, type Locale } from "./routing";
+import { LOCALE_COOKIE, routing, type Locale } from "./routing";
 
 /**
  * The language to open a page in when its address has none: the one chosen before (the locale cookie the language
@@ -14,4 +14,11 @@ export function readerLocale(cookie: string | undefined, acceptLanguage: string 
   } catch {
     return routing.defaultLocale; // a malformed header
   }
+}
+
+type Cookies = { get(name: string): { value: string } | undefined };
+
+/** readerLocale of a request: a route's NextRequest, or a server component's cookies() and headers(). */
+export function requestReaderLocale(cookies: Cookies, headers: Pick<Headers, "get">): Locale {
+  return readerLocale(cookies.get(LOCALE_COOKIE)?.value, headers.get("accept-language"));
 }

@@ -5,7 +5,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { inter, notoSansThai } from "@/app/fonts";
-import { readerLocale } from "@/i18n/reader-locale";
+import { requestReaderLocale } from "@/i18n/reader-locale";
 import { routing } from "@/i18n/routing";
 import { LocaleCookie } from "@/components/layout/locale-cookie";
 import { PreferencesProvider } from "@/components/settings/preferences";
@@ -24,7 +24,7 @@ export default async function LocaleLayout({ children, params }: Props) {
   const { locale } = await params;
   if (!hasLocale(routing.locales, locale)) {
     // An address without its language (/keys, /settings): the same page in the reader's language.
-    const language = readerLocale((await cookies()).get("NEXT_LOCALE")?.value, (await headers()).get("accept-language"));
+    const language = requestReaderLocale(await cookies(), await headers());
     redirect(`/${language}/${locale}`); // the segment as it came, still encoded
   }
   setRequestLocale(locale);

@@ -2,6 +2,7 @@
 
 import { useLocale } from "next-intl";
 import { useEffect } from "react";
+import { LOCALE_COOKIE } from "@/i18n/routing";
 
 /**
  * Remembers the language of the page being read, so `/` and addresses without a language open in it next time: the
@@ -11,7 +12,8 @@ import { useEffect } from "react";
 export function LocaleCookie() {
   const locale = useLocale();
   useEffect(() => {
-    if (!document.cookie.split("; ").includes(`NEXT_LOCALE=${locale}`)) document.cookie = `NEXT_LOCALE=${locale}; path=/; SameSite=Lax`;
+    const cookie = `${LOCALE_COOKIE}=${locale}`;
+    if (!document.cookie.split("; ").includes(cookie)) document.cookie = `${cookie}; path=/; SameSite=Lax`;
   }, [locale]);
   return null;
 }
